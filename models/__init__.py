@@ -1,0 +1,1 @@
+"""SQLModel tables, API schemas and the shared codes. No web framework imports."""

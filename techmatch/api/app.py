@@ -1,0 +1,43 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import Engine
+
+from techmatch import __version__
+from techmatch.api import errors, health, listings
+from techmatch.config import Settings, get_settings
+from techmatch.db import make_engine, migrate
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            migrate(engine)
+        yield
+
+    app = FastAPI(
+        title="京津沧 technology-transfer matching service",
+        summary="科技成果与技术需求对接 — research results matched to the zones' technology needs",
+        version=__version__,
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    errors.install(app)
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(health.router)
+    for router in (listings.organizations, listings.needs, listings.results):
+        api.include_router(router)
+    app.include_router(api)
+    return app

@@ -1,0 +1,64 @@
+"""The one place where domain errors and bad requests become HTTP answers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from techmatch.services.errors import Conflict, DomainError, InvalidInput, NotFound
+
+log = logging.getLogger(__name__)
+
+
+class ErrorMessage(BaseModel):
+    detail: str
+
+
+# Extra responses every listing operation documents (422 is FastAPI's own).
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorMessage}}
+CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": ErrorMessage}}
+BAD_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorMessage, "description": "The body is not UTF-8 text"}
+}
+
+
+def _validation_detail(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    detail = []
+    for error in errors:
+        msg = str(error.get("msg", "invalid"))
+        if error.get("type") == "json_invalid":
+            msg = f"request body is not valid JSON: {error.get('ctx', {}).get('error', msg)}"
+        detail.append({"loc": list(error.get("loc", [])), "msg": msg, "type": error.get("type")})
+    return detail
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": _validation_detail(exc.errors())})
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        detail = exc.detail
+        if exc.status_code == 400 and detail == "There was an error parsing the body":
+            # FastAPI's words when the body cannot even be decoded (invalid UTF-8).
+            detail = "request body could not be read: send UTF-8 encoded JSON"
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={"detail": detail},
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        if isinstance(exc, InvalidInput):
+            body = [{**e, "loc": ["body", *e["loc"]]} for e in exc.errors]
+            return JSONResponse(status_code=422, content={"detail": body})
+        status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
+        return JSONResponse(status_code=status, content={"detail": str(exc)})

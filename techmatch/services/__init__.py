@@ -1,0 +1,1 @@
+"""Use cases: module functions taking a keyword-only ``session``."""

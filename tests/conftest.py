@@ -1,0 +1,100 @@
+"""Shared fixtures: one migrated database per run (SQLite, or DATABASE_URL when set),
+emptied after every test, and an HTTP client against the app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, MetaData, text
+from sqlmodel import Session, SQLModel
+
+from techmatch.api.app import create_app
+from techmatch.config import Settings
+from techmatch.db import make_engine, migrate
+from tests.support import TEST_DATABASE_URL
+
+
+def _reset(engine: Engine) -> None:
+    """Drop every table, whatever an earlier run left behind."""
+    meta = MetaData()
+    meta.reflect(bind=engine)
+    meta.drop_all(bind=engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    _reset(engine)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "engine" not in request.fixturenames:
+        return
+    engine: Engine = request.getfixturevalue("engine")
+    with engine.begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def app(engine: Engine, database_url: str):  # noqa: ANN201 - a FastAPI app
+    settings = Settings(DATABASE_URL=database_url, migrate_on_start=False)
+    return create_app(settings, engine=engine)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def enterprise(client: TestClient) -> dict:
+    r = client.post(
+        "/api/v1/organizations",
+        json={
+            "code": "cz-hengda-pipe",
+            "name": "沧州恒达管件制造有限公司",
+            "kind": "enterprise",
+            "region": "cangzhou-hitech",
+            "industries": ["pipeline-equipment"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+@pytest.fixture
+def institute(client: TestClient) -> dict:
+    r = client.post(
+        "/api/v1/organizations",
+        json={
+            "code": "hebut",
+            "name": "河北工业大学",
+            "kind": "institute",
+            "region": "tianjin",
+            "industries": ["new-materials", "pipeline-equipment"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
