@@ -1,0 +1,103 @@
+"""The ``techmatch`` command as a user runs it, in a fresh folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import FIXTURES
+
+
+def run(*args: str, cwd: Path, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    if db is not None:
+        env["DATABASE_URL"] = f"sqlite:///{db}"
+    return subprocess.run(
+        [sys.executable, "-m", "techmatch.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("command", ["serve", "seed", "import", "export"])
+def test_help(command: str, tmp_path: Path) -> None:
+    done = run(command, "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "usage: techmatch " + command in done.stdout
+
+
+def test_import_reports_bad_rows_and_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in ("organizations.jsonl", "needs.jsonl", "results.jsonl"):
+        (folder / name).write_bytes((FIXTURES / name).read_bytes())
+    with (folder / "results.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "TR-03", "title": "缺摘要", "region": "beijing"}) + "\n")
+    db = tmp_path / "cli.db"
+
+    done = run("import", str(folder), cwd=tmp_path, db=db)
+    assert done.returncode == 1
+    assert "results.jsonl:3:" in done.stderr and "abstract" in done.stderr
+    assert "nothing written" in done.stderr
+    export = run("export", "--kind", "organizations", cwd=tmp_path, db=db)
+    assert export.stdout == ""
+
+    done = run("import", str(folder), "--skip-invalid", cwd=tmp_path, db=db)
+    assert done.returncode == 0
+    assert "imported 3 organizations, 2 needs, 2 results (1 invalid rows skipped)" in done.stdout
+    out = tmp_path / "needs.csv"
+    run("export", "--kind", "needs", "--format", "csv", "-o", str(out), cwd=tmp_path, db=db)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,organization,title,description")
+    assert len(lines) == 3
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_demo_in_an_empty_folder(tmp_path: Path) -> None:
+    """The README's first command: a SQLite file appears here, filled with the demo data."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "techmatch.cli", "serve", "--demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        health = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                health = httpx.get(f"{base}/api/v1/health", timeout=2).json()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert health is not None, server.stderr.read() if server.poll() is not None else ""
+        assert health["counts"]["needs"] >= 40
+        assert health["counts"]["results"] >= 160
+        assert (tmp_path / "techmatch.db").exists()
+        assert httpx.get(f"{base}/docs").status_code == 200
+        found = httpx.get(f"{base}/api/v1/results", params={"q": "激光", "limit": 5}).json()
+        assert found["total"] > 0
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
