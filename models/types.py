@@ -7,19 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
-# Full-width digits and Latin letters (０-９, Ａ-Ｚ, ａ-ｚ) and the ideographic space; full-width
-# punctuation (，。：) is left alone, it belongs to Chinese text.
-_HALF_WIDTH = {
-    **{c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)},
-    **{c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)},
-    **{c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)},
-    0x3000: 0x20,
-}
-
-
-def half_width(text: str) -> str:
-    """Full-width letters and digits to ASCII, so ＰＶＤＦ and PVDF are one word."""
-    return text.translate(_HALF_WIDTH)
+from matcher.text import half_width
 
 
 def clean_text(value: Any) -> Any:

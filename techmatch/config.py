@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     # Apply migrations when the app starts (the CLI turns this off for workers it has
     # already migrated for).
     migrate_on_start: bool = True
+    # How often each process checks whether listings changed and its index needs a rebuild.
+    match_poll_seconds: float = 1.0
 
 
 @lru_cache

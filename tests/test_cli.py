@@ -73,13 +73,13 @@ def test_serve_demo_in_an_empty_folder(tmp_path: Path) -> None:
     """The README's first command: a SQLite file appears here, filled with the demo data."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "techmatch.cli", "serve", "--demo", "--port", str(port)],
         cwd=tmp_path,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -91,7 +91,7 @@ def test_serve_demo_in_an_empty_folder(tmp_path: Path) -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.3)
-        assert health is not None, server.stderr.read() if server.poll() is not None else ""
+        assert health is not None, (tmp_path / "serve.log").read_text()
         assert health["counts"]["needs"] >= 40
         assert health["counts"]["results"] >= 160
         assert (tmp_path / "techmatch.db").exists()
@@ -101,3 +101,4 @@ def test_serve_demo_in_an_empty_folder(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        log.close()

@@ -9,9 +9,10 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from techmatch import __version__
-from techmatch.api import errors, health, listings
+from techmatch.api import errors, health, listings, matching
 from techmatch.config import Settings, get_settings
 from techmatch.db import make_engine, migrate
+from techmatch.services.matching import MatchingService
 
 API_PREFIX = "/api/v1"
 
@@ -20,11 +21,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
 
+    service = MatchingService(engine, poll_seconds=settings.match_poll_seconds)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             migrate(engine)
+        service.start()
         yield
+        service.stop()
 
     app = FastAPI(
         title="京津沧 technology-transfer matching service",
@@ -34,10 +39,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.matching = service
     errors.install(app)
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(health.router)
-    for router in (listings.organizations, listings.needs, listings.results):
+    for router in (listings.organizations, listings.needs, listings.results, matching.router):
         api.include_router(router)
     app.include_router(api)
     return app

@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models.listings  # noqa: F401  (registers the tables)
+import models.matching  # noqa: F401
 from techmatch.db import make_engine
 
 config = context.config

@@ -16,6 +16,7 @@ from sqlalchemy import String, and_, cast, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
+from matcher.text import half_width
 from models.codes import NeedStatus, OrganizationKind, OrganizationStatus, ResultStatus
 from models.listings import (
     NeedCreate,
@@ -30,8 +31,8 @@ from models.listings import (
     utcnow,
 )
 from models.queries import Page
-from models.types import half_width
 from techmatch.services.errors import Conflict, InvalidInput, NotFound
+from techmatch.services.matching import listing_changed
 
 VALID_DAYS = 365
 
@@ -47,6 +48,8 @@ class Kind:
     deleted_status: str
     # Organization kinds allowed to own a listing of this kind (None: not owned).
     owner_kinds: tuple[OrganizationKind, ...] | None
+    # Listings the matcher indexes: every write tells the matching service.
+    matchable: bool = True
 
 
 ORGANIZATIONS = Kind(
@@ -58,6 +61,7 @@ ORGANIZATIONS = Kind(
     search_columns=("name", "description", "park"),
     deleted_status=OrganizationStatus.inactive,
     owner_kinds=None,
+    matchable=False,
 )
 NEEDS = Kind(
     name="need",
@@ -145,7 +149,13 @@ def add(kind: Kind, values: dict[str, Any], *, session: Session) -> Any:
     if code is None:
         row.code = f"{kind.code_prefix}{row.id:06d}"
         _check_code_free(kind, row.code, row.id, session=session)
+    _changed(kind, row, session=session)
     return row
+
+
+def _changed(kind: Kind, row: Any, *, session: Session) -> None:
+    if kind.matchable:
+        listing_changed(kind.name, row.id, session=session)
 
 
 def _commit(session: Session, kind: Kind) -> None:
@@ -187,6 +197,7 @@ def update(kind: Kind, item_id: int, changes: SQLModel, *, session: Session) -> 
         row.status = status
     row.updated_at = utcnow()
     session.add(row)
+    _changed(kind, row, session=session)
     _commit(session, kind)
     session.refresh(row)
     return row
@@ -198,6 +209,7 @@ def delete(kind: Kind, item_id: int, *, session: Session) -> Any:
     row.status = kind.deleted_status
     row.updated_at = utcnow()
     session.add(row)
+    _changed(kind, row, session=session)
     _commit(session, kind)
     session.refresh(row)
     return row
@@ -213,6 +225,7 @@ def renew(kind: Kind, item_id: int, valid_until: dt.date | None, *, session: Ses
     row.valid_until = new_date
     row.updated_at = utcnow()
     session.add(row)
+    _changed(kind, row, session=session)
     _commit(session, kind)
     session.refresh(row)
     return row

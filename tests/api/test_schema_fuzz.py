@@ -12,10 +12,11 @@ from techmatch.config import Settings
 from techmatch.db import make_engine
 from tests.support import TEST_DATABASE_URL
 
-# Module level, because schemathesis parametrizes at collection time. The schema is read
-# from the app lazily; the ``engine`` fixture below migrates the database first.
+# Module level, because schemathesis parametrizes at collection time (reading the schema
+# starts the app, which migrates its database). No background index refresh: each request
+# that matches builds from what it finds.
 app = create_app(
-    Settings(DATABASE_URL=TEST_DATABASE_URL, migrate_on_start=False),
+    Settings(DATABASE_URL=TEST_DATABASE_URL, migrate_on_start=True, match_poll_seconds=0),
     engine=make_engine(TEST_DATABASE_URL),
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)

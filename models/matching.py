@@ -1,0 +1,34 @@
+"""What the matching service keeps in the database: each listing's kept tokens and the
+version counter that tells every process the listings changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, String
+from sqlmodel import Field, SQLModel
+
+from models.listings import utcnow
+
+
+class ListingTokens(SQLModel, table=True):
+    """A listing's analysed form (channels of weighted terms, concept surface forms), so an
+    index can be rebuilt without tokenising again. Deleted whenever the listing changes."""
+
+    __tablename__ = "listing_tokens"
+
+    kind: str = Field(sa_type=String(16), primary_key=True)  # need | result
+    listing_id: int = Field(primary_key=True)
+    matcher_version: str = Field(sa_type=String(32))
+    data: dict[str, Any] = Field(sa_type=JSON)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime)
+
+
+class MatchingState(SQLModel, table=True):
+    """One row: ``version`` grows with every change to needs or results."""
+
+    __tablename__ = "matching_state"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0

@@ -1,0 +1,404 @@
+"""The matching service: keeps each listing's tokens, builds the two indexes (results for a
+need, needs for a result) in the background and swaps them in whole, and answers match
+queries from whichever index is current.
+
+Listing writes call :func:`listing_changed` in their own transaction: it drops the listing's
+kept tokens and bumps the version in ``matching_state``. Every process polls that version and
+rebuilds when it moved, tokenising only the listings without kept tokens. A query never waits
+for a rebuild and never sees a half-built index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Engine, delete, update
+from sqlmodel import Session, select
+
+from matcher.documents import Analyzed, Document, Facets, need_document, result_document
+from matcher.engine import MATCHER_VERSION, Matcher
+from matcher.index import Index
+from matcher.rank import Filters, Ranking
+from models.listings import ResearchResult, TechNeed
+from models.matching import ListingTokens, MatchingState
+from techmatch.services.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+NEED, RESULT = "need", "result"
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> Matcher:
+    """One matcher per process: the jieba dictionary and the glossary load once."""
+    return Matcher()
+
+
+def doc_id(listing_id: int) -> str:
+    """Index ids sort like the numbers they carry, so ties break by listing id."""
+    return f"{listing_id:010d}"
+
+
+def listing_id(document_id: str) -> int:
+    return int(document_id)
+
+
+def listing_changed(kind: str, listing_id: int, *, session: Session) -> None:
+    """Forget the listing's kept tokens and tell every process the listings moved on."""
+    session.exec(  # type: ignore[call-overload]
+        delete(ListingTokens).where(
+            ListingTokens.kind == kind, ListingTokens.listing_id == listing_id
+        )
+    )
+    bump_version(session=session)
+
+
+def bump_version(*, session: Session) -> None:
+    result = session.exec(  # type: ignore[call-overload]
+        update(MatchingState).where(MatchingState.id == 1).values(version=MatchingState.version + 1)
+    )
+    if result.rowcount == 0:
+        session.add(MatchingState(id=1, version=1))
+
+
+def current_version(*, session: Session) -> int:
+    state = session.get(MatchingState, 1)
+    return state.version if state else 0
+
+
+# --------------------------------------------------------------------------- rows → documents
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    data = {c.name: getattr(row, c.name) for c in row.__table__.columns}
+    data["id"] = doc_id(row.id or 0)
+    data["organization"] = row.organization_id
+    return data
+
+
+def need_row_document(row: TechNeed) -> Document:
+    return need_document(_columns(row))
+
+
+def result_row_document(row: ResearchResult) -> Document:
+    return result_document(_columns(row))
+
+
+def _analyzed_from_json(data: dict[str, Any], facets: Facets, document_id: str) -> Analyzed:
+    return Analyzed(
+        id=document_id,
+        lang=data["lang"],
+        channels=data["channels"],
+        surfaces=data["surfaces"],
+        facets=facets,
+    )
+
+
+def _analyzed_to_json(analyzed: Analyzed) -> dict[str, Any]:
+    return {"lang": analyzed.lang, "channels": analyzed.channels, "surfaces": analyzed.surfaces}
+
+
+# --------------------------------------------------------------------------- the service
+
+
+@dataclass(frozen=True)
+class Indexes:
+    results: Index  # query: a need
+    needs: Index  # query: a result
+    version: int
+    built_at: dt.datetime
+
+
+class MatchingService:
+    """Owns the current indexes of one process."""
+
+    def __init__(
+        self, engine: Engine, *, matcher: Matcher | None = None, poll_seconds: float = 1.0
+    ) -> None:
+        self.engine = engine
+        self._matcher = matcher
+        self.poll_seconds = poll_seconds
+        self._indexes: Indexes | None = None
+        self._build_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def matcher(self) -> Matcher:
+        if self._matcher is None:
+            self._matcher = default_matcher()
+        return self._matcher
+
+    # -- life
+
+    def start(self) -> None:
+        """Build once now, then keep up with changes from a background thread."""
+        self.refresh()
+        if self._thread is None and self.poll_seconds > 0:
+            self._thread = threading.Thread(target=self._loop, name="index-refresh", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.poll_seconds):
+            try:
+                self.refresh()
+            except Exception:  # keep serving the old index; try again next tick
+                log.exception("index refresh failed")
+
+    @property
+    def indexes(self) -> Indexes:
+        current = self._indexes
+        if current is None:
+            self.refresh()
+            current = self._indexes
+        assert current is not None
+        return current
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Rebuild if the listings changed since the current indexes; True if rebuilt."""
+        with self._build_lock:
+            with Session(self.engine) as session:
+                version = current_version(session=session)
+                if not force and self._indexes is not None and self._indexes.version == version:
+                    return False
+                results = self._analyzed(session, RESULT, ResearchResult, result_row_document)
+                needs = self._analyzed(session, NEED, TechNeed, need_row_document)
+            built = Indexes(
+                results=self.matcher.build(results, version=version),
+                needs=self.matcher.build(needs, version=version),
+                version=version,
+                built_at=dt.datetime.now(dt.UTC),
+            )
+            self._indexes = built  # the swap: one reference assignment
+            log.info("index version %d: %d results, %d needs", version, len(results), len(needs))
+            return True
+
+    def _analyzed(self, session: Session, kind: str, table: Any, to_doc: Any) -> list[Analyzed]:
+        """Every listing's analysed form; listings without kept tokens are tokenised now and
+        their tokens stored."""
+        kept = {
+            t.listing_id: t.data
+            for t in session.exec(
+                select(ListingTokens).where(
+                    ListingTokens.kind == kind, ListingTokens.matcher_version == MATCHER_VERSION
+                )
+            )
+        }
+        out: list[Analyzed] = []
+        fresh: list[ListingTokens] = []
+        for row in session.exec(select(table).order_by(table.id)):
+            document = to_doc(row)
+            data = kept.get(row.id)
+            if data is None:
+                analyzed = self.matcher.analyze(document)
+                fresh.append(
+                    ListingTokens(
+                        kind=kind,
+                        listing_id=row.id,
+                        matcher_version=MATCHER_VERSION,
+                        data=_analyzed_to_json(analyzed),
+                    )
+                )
+            else:
+                analyzed = _analyzed_from_json(data, document.facets, document.id)
+            out.append(analyzed)
+        if fresh:
+            session.exec(  # type: ignore[call-overload]
+                delete(ListingTokens).where(
+                    ListingTokens.kind == kind,
+                    ListingTokens.listing_id.in_([t.listing_id for t in fresh]),  # type: ignore[attr-defined]
+                )
+            )
+            session.add_all(fresh)
+            session.commit()
+        return out
+
+    # -- queries
+
+    def for_need(self, need: TechNeed, *, filters: Filters, k: int) -> tuple[Ranking, Index]:
+        index = self.indexes.results
+        return self.matcher.rank(
+            self._query(need_row_document(need)), index, k=k, filters=filters
+        ), index
+
+    def for_result(
+        self, result: ResearchResult, *, filters: Filters, k: int
+    ) -> tuple[Ranking, Index]:
+        index = self.indexes.needs
+        query = self._query(result_row_document(result))
+        return self.matcher.rank(query, index, k=k, filters=filters), index
+
+    def for_document(
+        self, document: Document, *, target: str, filters: Filters, k: int
+    ) -> tuple[Ranking, Index]:
+        index = self.indexes.results if target == RESULT else self.indexes.needs
+        return self.matcher.rank(self._query(document), index, k=k, filters=filters), index
+
+    def _query(self, document: Document) -> Analyzed:
+        return self.matcher.analyze(document)
+
+
+def listing_ids(ranking: Ranking) -> list[int]:
+    return [listing_id(m.id) for m in ranking.matches]
+
+
+def load_listings(table: Any, ids: Sequence[int], *, session: Session) -> dict[int, Any]:
+    if not ids:
+        return {}
+    rows = session.exec(select(table).where(table.id.in_(list(ids))))
+    return {row.id: row for row in rows}
+
+
+def get_listing(table: Any, item_id: int, name: str, *, session: Session) -> Any:
+    row = session.get(table, item_id)
+    if row is None:
+        raise NotFound(f"{name} {item_id} not found")
+    return row
+
+
+def tokenize_all(service: MatchingService, kinds: Iterable[str] = (NEED, RESULT)) -> None:
+    """Refresh now (used by the CLI after imports)."""
+    service.refresh(force=True)
+
+
+# --------------------------------------------------------------------------- use cases
+
+
+def filters_for(
+    query: Any,
+    *,
+    organization_id: int | None,
+    cooperation: Sequence[str] = (),
+    budget_wan: float | None = None,
+    price_wan: float | None = None,
+) -> Filters:
+    """Filters from a ``MatchQuery`` and the querying listing."""
+    return Filters(
+        region_groups=tuple(str(g) for g in query.region_group),
+        countries=tuple(query.country),
+        min_maturity=str(query.min_maturity) if query.min_maturity else None,
+        min_trl=query.min_trl,
+        cooperation=tuple(str(c) for c in cooperation) if query.compatible_cooperation else (),
+        money_at_most=budget_wan if query.within_budget else None,
+        money_at_least=price_wan if query.within_budget else None,
+        only_open=not query.include_closed,
+        exclude_organization=str(organization_id) if organization_id else None,
+    )
+
+
+def _explanation(explanation: Any) -> dict[str, Any]:
+    return {
+        "channels": explanation.channels,
+        "terms": [
+            {
+                "channel": t.channel,
+                "term": t.term,
+                "label": t.label,
+                "score": t.score,
+                "query_forms": list(t.query_forms),
+                "listing_forms": list(t.doc_forms),
+                "bridge": t.bridge,
+            }
+            for t in explanation.terms
+        ],
+        "fields": [
+            {"field": f.field, "status": f.status, "detail": f.detail} for f in explanation.fields
+        ],
+    }
+
+
+def _answer(
+    ranking: Ranking, index: Index, table: Any, key: str, *, session: Session
+) -> dict[str, Any]:
+    rows = load_listings(table, listing_ids(ranking), session=session)
+    items = []
+    for m in ranking.matches:
+        row = rows.get(listing_id(m.id))
+        if row is None:  # deleted since the index was built
+            continue
+        items.append(
+            {
+                "rank": len(items) + 1,
+                "score": m.score,
+                "percentile": m.percentile,
+                key: row,
+                "explanation": _explanation(m.explanation),
+            }
+        )
+    return {
+        "items": items,
+        "candidates": ranking.candidates,
+        "matcher_version": MATCHER_VERSION,
+        "index_version": index.version,
+    }
+
+
+def results_for_need(
+    service: MatchingService, need_id: int, query: Any, *, session: Session
+) -> dict[str, Any]:
+    need = get_listing(TechNeed, need_id, "need", session=session)
+    filters = filters_for(
+        query,
+        organization_id=need.organization_id,
+        cooperation=need.cooperation,
+        budget_wan=need.budget_wan,
+    )
+    ranking, index = service.for_need(need, filters=filters, k=query.limit)
+    return _answer(ranking, index, ResearchResult, "result", session=session)
+
+
+def needs_for_result(
+    service: MatchingService, result_id: int, query: Any, *, session: Session
+) -> dict[str, Any]:
+    result = get_listing(ResearchResult, result_id, "result", session=session)
+    filters = filters_for(
+        query,
+        organization_id=result.organization_id,
+        cooperation=result.cooperation,
+        price_wan=result.asking_price_wan,
+    )
+    ranking, index = service.for_result(result, filters=filters, k=query.limit)
+    return _answer(ranking, index, TechNeed, "need", session=session)
+
+
+def match_text(service: MatchingService, request: Any, *, session: Session) -> dict[str, Any]:
+    """Rank an ad-hoc text (a need being drafted, or a result) against existing listings."""
+    target = RESULT if str(request.target) == "results" else NEED
+    facets = Facets(
+        kind=NEED if target == RESULT else RESULT,
+        cooperation=tuple(str(c) for c in request.cooperation),
+        money_wan=request.budget_wan,
+    )
+    document = Document(
+        id="query",
+        lang=str(request.lang),
+        title=request.title,
+        body=request.text,
+        keywords=tuple(request.keywords),
+        facets=facets,
+    )
+    filters = filters_for(
+        request.filters,
+        organization_id=None,
+        cooperation=[str(c) for c in request.cooperation],
+        budget_wan=request.budget_wan if target == RESULT else None,
+        price_wan=request.budget_wan if target == NEED else None,
+    )
+    ranking, index = service.for_document(
+        document, target=target, filters=filters, k=request.filters.limit
+    )
+    if target == RESULT:
+        return _answer(ranking, index, ResearchResult, "result", session=session)
+    return _answer(ranking, index, TechNeed, "need", session=session)
