@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.glossary import Glossary
-from matcher.tokenize import Analyzer, char_bigrams
+from matcher.tokenize import Analyzer
 
 CHANNELS = ("word", "concept", "char")
+PART_WEIGHT = 0.5  # a compound's dictionary parts count half a word
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,12 @@ def analyze(
         tokens = analyzer.tokens(text)
         for word in analyzer.keep(tokens):
             counts["word"][word] += weight
+            for part in analyzer.parts(word):
+                counts["word"][part] += weight * PART_WEIGHT
         for hit in glossary.match(tokens):
             counts["concept"][hit.concept] += weight
             surfaces[hit.concept].add(hit.surface)
-        for gram in char_bigrams(text):
+        for gram in analyzer.loose_bigrams(tokens):
             counts["char"][gram] += weight
     return Analyzed(
         id=doc.id,

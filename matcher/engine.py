@@ -37,7 +37,7 @@ class Matcher:
         return analyze(doc, self.analyzer, self.glossary, weights=self.field_weights)
 
     def build(self, docs: Iterable[Analyzed], *, version: int = 0) -> Index:
-        return build_index(list(docs), version=version)
+        return build_index(docs, version=version)
 
     def rank(
         self,

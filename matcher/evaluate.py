@@ -5,6 +5,7 @@ same run (BM25 from ``bm25s`` and plain TF-IDF, both over the same jieba tokens)
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -127,6 +128,8 @@ def _texts(data: EvalSet, matcher: Matcher) -> tuple[list[list[str]], list[list[
 
 def run_bm25(data: EvalSet, matcher: Matcher) -> Run:
     import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
     docs, queries = _texts(data, matcher)
     retriever = bm25s.BM25()

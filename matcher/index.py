@@ -1,23 +1,28 @@
 """A TF-IDF index over analysed documents: one sparse matrix per channel, built from kept
 tokens (never from text), with the structured facets as arrays for filtering.
 
-Per channel, scikit-learn's ``DictVectorizer`` turns the kept term counts into a matrix and
-``TfidfTransformer`` (sublinear tf, smooth idf, L2 rows) weights it. The matrix is kept in CSC
-form so that a query touches only the columns (postings) of its own terms.
+Documents are streamed in once: per channel the kept term counts go straight into compact
+CSR arrays (float32 values, int32 columns), so a million listings never exist as Python
+objects at the same time. scikit-learn's ``TfidfTransformer`` (sublinear tf, smooth idf)
+learns the idf; the weighting and L2 normalisation are then applied in place. The matrix is
+kept in CSC form so that a query touches only the columns (postings) of its own terms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+import json
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.preprocessing import normalize
 
-from matcher.documents import CHANNELS, Analyzed
+from matcher.documents import CHANNELS, Analyzed, Facets
 
 MATURITY_RANK = {"lab": 1, "pilot": 2, "industrial": 3}
 COOPERATION_BITS = {
@@ -27,6 +32,11 @@ COOPERATION_BITS = {
     )
 }
 LANGS = ("zh", "en")
+KINDS = ("", "need", "result")
+MATURITIES = ("", "lab", "pilot", "industrial")
+_NEVER = dt.date.max.toordinal()
+# idf 2.5 with smooth idf: the term is in more than about 22% of the documents.
+MIN_IDF = 2.5
 
 
 def cooperation_mask(modes: Sequence[str]) -> int:
@@ -44,43 +54,29 @@ class ChannelIndex:
     idf_: np.ndarray
     matrix_: sparse.csc_matrix
 
-    @classmethod
-    def fit(cls, counts: list[dict[str, float]]) -> ChannelIndex:
-        if not any(counts):
-            empty = sparse.csc_matrix((len(counts), 0), dtype=np.float32)
-            return cls({}, np.zeros(0, dtype=np.float32), empty)
-        vectorizer = DictVectorizer(dtype=np.float32, sort=False)
-        raw = vectorizer.fit_transform(counts)
-        tfidf = TfidfTransformer(sublinear_tf=True, norm="l2", smooth_idf=True)
-        weighted = tfidf.fit_transform(raw).astype(np.float32)
-        return cls(
-            vocabulary_=dict(vectorizer.vocabulary_),
-            idf_=tfidf.idf_.astype(np.float32),
-            matrix_=sparse.csc_matrix(weighted),
-        )
-
     def query_vector(self, counts: dict[str, float]) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """(columns, weights, terms) of a query, on the documents' tf-idf scale. Terms no
         document has still count in the query's length (with the largest idf), so a query
         full of unknown words scores lower, as it should."""
-        if not counts:
+        if not counts or not self.vocabulary_:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), []
-        unseen_idf = float(np.log((1 + self.matrix_.shape[0]) / 1) + 1)
-        cols, vals, terms, norm2 = [], [], [], 0.0
-        for term, tf in counts.items():
-            col = self.vocabulary_.get(term)
-            weight = (1.0 + np.log(tf)) if tf >= 1 else tf
-            weight *= float(self.idf_[col]) if col is not None else unseen_idf
-            norm2 += weight * weight
-            if col is not None:
-                cols.append(col)
-                vals.append(weight)
-                terms.append(term)
-        norm = np.sqrt(norm2) or 1.0
+        vocabulary = self.vocabulary_
+        terms = list(counts)
+        found = np.asarray([vocabulary.get(t, -1) for t in terms], dtype=np.int64)
+        tf = np.asarray([counts[t] for t in terms], dtype=np.float64)
+        tf = np.where(tf >= 1, 1.0 + np.log(np.maximum(tf, 1e-12)), tf)
+        unseen_idf = np.log(1.0 + self.matrix_.shape[0]) + 1.0
+        known = found >= 0
+        weights = tf * np.where(known, self.idf_[np.where(known, found, 0)], unseen_idf)
+        norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
+        # Terms in a large share of all documents (idf below MIN_IDF) still count in the
+        # query's length but are not looked up: their postings are long and their share of
+        # any score is tiny.
+        keep = np.flatnonzero(known & (self.idf_[np.where(known, found, 0)] >= MIN_IDF))
         return (
-            np.asarray(cols, dtype=np.int64),
-            np.asarray(vals, dtype=np.float32) / norm,
-            terms,
+            found[keep],
+            (weights[keep] / norm).astype(np.float32),
+            [terms[i] for i in keep.tolist()],
         )
 
     def postings(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -88,12 +84,76 @@ class ChannelIndex:
         m = self.matrix_
         starts, ends = m.indptr[cols], m.indptr[cols + 1]
         lengths = ends - starts
-        if lengths.sum() == 0:
+        total = int(lengths.sum())
+        if total == 0:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.float32)
-        idx = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+        # Positions of every posting of every column, without a Python loop per posting.
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        idx = offsets + np.arange(total)
         local = np.repeat(np.arange(len(cols)), lengths)
         return m.indices[idx].astype(np.int64), local, m.data[idx]
+
+
+class _ChannelBuilder:
+    """Appends one document's term counts at a time to CSR arrays."""
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self.indptr = array("q", [0])
+        self.indices = array("i")
+        self.data = array("f")
+
+    def add(self, counts: dict[str, float]) -> None:
+        vocabulary = self.vocabulary
+        for term, value in counts.items():
+            if value <= 0:
+                continue
+            col = vocabulary.get(term)
+            if col is None:
+                col = vocabulary[term] = len(vocabulary)
+            self.indices.append(col)
+            self.data.append(value)
+        self.indptr.append(len(self.indices))
+
+    def finish(self) -> ChannelIndex:
+        rows, cols = len(self.indptr) - 1, len(self.vocabulary)
+        # Writable views of the arrays built so far: no copy before the CSC conversion.
+        matrix = sparse.csr_matrix(
+            (
+                np.asarray(memoryview(self.data)),
+                np.asarray(memoryview(self.indices)),
+                np.asarray(memoryview(self.indptr)),
+            ),
+            shape=(rows, cols),
+            copy=False,
+        )
+        self.indices, self.data, self.indptr = array("i"), array("f"), array("q", [0])
+        if cols == 0:
+            return ChannelIndex({}, np.zeros(0, dtype=np.float32), matrix.tocsc())
+        idf = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit(matrix).idf_
+        idf = idf.astype(np.float32)
+        # Sublinear tf, 1 + log(tf), for counts of one and more; a fractional count (a
+        # word's parts weigh half) keeps its value.
+        data = matrix.data
+        big = data >= 1.0
+        data[big] = 1.0 + np.log(data[big])
+        data *= idf[matrix.indices]
+        normalize(matrix, norm="l2", copy=False)
+        return ChannelIndex(dict(self.vocabulary), idf, matrix.tocsc())
+
+
+class _Codes:
+    """Small-integer codes for repeated strings (regions, countries, organisations)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {"": 0}
+
+    def __call__(self, value: str | None) -> int:
+        return self.codes.setdefault(value or "", len(self.codes))
+
+    def of(self, values: Iterable[str]) -> list[int]:
+        return [self.codes[v] for v in values if v in self.codes]
 
 
 @dataclass
@@ -101,11 +161,11 @@ class Index:
     """Everything a ranking needs, immutable once built (rebuild and swap, never mutate)."""
 
     ids: list[str]
-    docs: list[Analyzed]
     channels: dict[str, ChannelIndex]
     lang: np.ndarray  # 0 = zh, 1 = en
     order: np.ndarray  # rank of each id in sorted order, for deterministic ties
-    # Facet arrays (one entry per document) for the filters.
+    # Facet arrays (one entry per document) for the filters and the explanations.
+    codes: dict[str, int]
     region: np.ndarray
     country: np.ndarray
     organization: np.ndarray
@@ -114,41 +174,98 @@ class Index:
     cooperation: np.ndarray
     money: np.ndarray
     open: np.ndarray
-    valid_until: np.ndarray  # date ordinals; max int when open-ended
+    valid_until: np.ndarray  # date ordinals; the far future when open-ended
+    kind: np.ndarray  # index into KINDS
+    surfaces: list[bytes]  # per document, its concept surface forms as UTF-8 JSON
     version: int = 0
+    # Filter masks already computed for this index (see matcher.rank).
+    masks: dict[Any, tuple[np.ndarray, int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    @property
-    def position(self) -> dict[str, int]:
-        return {doc_id: i for i, doc_id in enumerate(self.ids)}
+    def code(self, value: str) -> int:
+        """The facet code of a value (-1 when no document has it)."""
+        return self.codes.get(value, -1)
+
+    def analyzed(self, row: int) -> Analyzed:
+        """The parts of a document an explanation needs: its surface forms and the facets
+        the field checks read, rebuilt from the arrays."""
+        coop = int(self.cooperation[row])
+        money = float(self.money[row])
+        maturity = int(self.maturity[row])
+        return Analyzed(
+            id=self.ids[row],
+            lang=LANGS[int(self.lang[row])],
+            channels={},
+            surfaces=json.loads(self.surfaces[row]),
+            facets=Facets(
+                kind=KINDS[int(self.kind[row])],
+                maturity=MATURITIES[maturity] if maturity else None,
+                trl=int(self.trl[row]) or None,
+                cooperation=tuple(m for m, bit in COOPERATION_BITS.items() if coop & bit),
+                money_wan=None if np.isnan(money) else money,
+            ),
+        )
 
 
-def build_index(docs: Sequence[Analyzed], *, version: int = 0) -> Index:
-    docs = list(docs)
-    channels = {c: ChannelIndex.fit([d.channels.get(c, {}) for d in docs]) for c in CHANNELS}
-    ids = [d.id for d in docs]
+def build_index(docs: Iterable[Analyzed], *, version: int = 0) -> Index:
+    """Build from a stream of analysed documents, reading each once."""
+    builders = {c: _ChannelBuilder() for c in CHANNELS}
+    codes = _Codes()
+    ids: list[str] = []
+    cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "lang",
+            "region",
+            "country",
+            "organization",
+            "maturity",
+            "trl",
+            "coop",
+            "money",
+            "open",
+            "valid",
+            "kind",
+            "surfaces",
+        )
+    }
+    for doc in docs:
+        ids.append(doc.id)
+        for channel, builder in builders.items():
+            builder.add(doc.channels.get(channel, {}))
+        f = doc.facets
+        cols["lang"].append(LANGS.index(doc.lang) if doc.lang in LANGS else 0)
+        cols["region"].append(codes(f.region))
+        cols["country"].append(codes(f.country))
+        cols["organization"].append(codes(f.organization))
+        cols["maturity"].append(MATURITY_RANK.get(f.maturity or "", 0))
+        cols["trl"].append(f.trl or 0)
+        cols["coop"].append(cooperation_mask(f.cooperation))
+        cols["money"].append(np.nan if f.money_wan is None else f.money_wan)
+        cols["open"].append(f.open)
+        cols["valid"].append(f.valid_until.toordinal() if f.valid_until else _NEVER)
+        cols["kind"].append(KINDS.index(f.kind) if f.kind in KINDS else 0)
+        cols["surfaces"].append(json.dumps(doc.surfaces, ensure_ascii=False).encode())
     order = np.empty(len(ids), dtype=np.int64)
     order[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
-    f = [d.facets for d in docs]
-    never = dt.date.max.toordinal()
     return Index(
         ids=ids,
-        docs=docs,
-        channels=channels,
-        lang=np.asarray([LANGS.index(d.lang) if d.lang in LANGS else 0 for d in docs], np.int8),
+        channels={c: b.finish() for c, b in builders.items()},
+        lang=np.asarray(cols["lang"], np.int8),
         order=order,
-        region=np.asarray([x.region or "" for x in f], dtype=object),
-        country=np.asarray([x.country or "" for x in f], dtype=object),
-        organization=np.asarray([x.organization or "" for x in f], dtype=object),
-        maturity=np.asarray([MATURITY_RANK.get(x.maturity or "", 0) for x in f], np.int8),
-        trl=np.asarray([x.trl or 0 for x in f], np.int8),
-        cooperation=np.asarray([cooperation_mask(x.cooperation) for x in f], np.int16),
-        money=np.asarray([np.nan if x.money_wan is None else x.money_wan for x in f], np.float64),
-        open=np.asarray([x.open for x in f], dtype=bool),
-        valid_until=np.asarray(
-            [x.valid_until.toordinal() if x.valid_until else never for x in f], np.int64
-        ),
+        codes=codes.codes,
+        region=np.asarray(cols["region"], np.int32),
+        country=np.asarray(cols["country"], np.int32),
+        organization=np.asarray(cols["organization"], np.int32),
+        maturity=np.asarray(cols["maturity"], np.int8),
+        trl=np.asarray(cols["trl"], np.int8),
+        cooperation=np.asarray(cols["coop"], np.int16),
+        money=np.asarray(cols["money"], np.float64),
+        open=np.asarray(cols["open"], dtype=bool),
+        valid_until=np.asarray(cols["valid"], np.int64),
+        kind=np.asarray(cols["kind"], np.int8),
+        surfaces=cols["surfaces"],
         version=version,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -65,9 +66,9 @@ class Filters:
         keep = np.ones(len(index), dtype=bool)
         if self.region_groups:
             regions = [r for g in self.region_groups for r in REGION_GROUPS.get(g, (g,))]
-            keep &= np.isin(index.region, regions)
+            keep &= np.isin(index.region, [index.code(r) for r in regions])
         if self.countries:
-            keep &= np.isin(index.country, list(self.countries))
+            keep &= np.isin(index.country, [index.code(c) for c in self.countries])
         if self.min_maturity:
             keep &= index.maturity >= MATURITY_RANK[self.min_maturity]
         if self.min_trl:
@@ -82,12 +83,11 @@ class Filters:
             today = (self.today or dt.date.today()).toordinal()
             keep &= index.open & (index.valid_until >= today)
         if self.exclude_organization:
-            keep &= index.organization != self.exclude_organization
+            keep &= index.organization != index.code(self.exclude_organization)
         return keep
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     channel: str
     term: str
     label: str
@@ -97,22 +97,19 @@ class Contribution:
     bridge: bool = False  # the two sides named it in different languages
 
 
-@dataclass(frozen=True)
-class FieldCheck:
+class FieldCheck(NamedTuple):
     field: str
     status: str  # agree | clash | unknown
     detail: str
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
     channels: dict[str, float]
     terms: tuple[Contribution, ...]
     fields: tuple[FieldCheck, ...]
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     id: str
     score: float
     rank: int
@@ -127,16 +124,21 @@ class Ranking:
     scored: int  # of those, documents sharing at least one term
 
 
-@dataclass
-class _Postings:
-    rows: np.ndarray
-    local: np.ndarray
-    contrib: np.ndarray
-    terms: list[str]
-
-
 def _script(text: str) -> str:
     return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+
+
+@dataclass(frozen=True)
+class _Channel:
+    name: str
+    terms: list[str]  # the query's terms in this channel, by column of ``sub``
+    sub: Any  # documents × those terms (CSC): the postings the score was made of
+    qvals: np.ndarray  # the query's weights on those terms
+    weight: np.ndarray  # channel weight by document language
+
+
+# Terms shown per match; the channel totals still count every shared term.
+EXPLAINED_TERMS = 15
 
 
 def rank(
@@ -149,102 +151,125 @@ def rank(
     labels: Mapping[str, str] | None = None,
     explain: bool = True,
 ) -> Ranking:
-    """The top ``k`` documents for ``query``; ties broken by id."""
-    if len(index) == 0:
+    """The top ``k`` documents for ``query``; ties broken by id.
+
+    Cost: the postings of the query's terms (gathered and summed per document with one
+    ``bincount``), plus one pass over the kept candidates for the top ``k``."""
+    n = len(index)
+    if n == 0:
         return Ranking([], 0, 0)
     table = (weights or ChannelWeights()).table()
     qlang = LANGS.index(query.lang) if query.lang in LANGS else 0
-    per_channel: dict[str, _Postings] = {}
-    all_rows, all_scores = [], []
-    for c, channel in enumerate(CHANNELS):
-        counts = query.channels.get(channel)
-        if not counts or table[qlang, :, c].max() == 0:
+    channels: list[_Channel] = []
+    scores: np.ndarray | None = None
+    for c, name in enumerate(CHANNELS):
+        counts = query.channels.get(name)
+        weight = table[qlang, :, c]
+        if not counts or weight.max() == 0:
             continue
-        cols, qvals, terms = index.channels[channel].query_vector(counts)
-        rows, local, dvals = index.channels[channel].postings(cols)
-        contrib = dvals * qvals[local] * table[qlang, index.lang[rows], c]
-        per_channel[channel] = _Postings(rows, local, contrib, terms)
-        all_rows.append(rows)
-        all_scores.append(contrib)
-    mask = (filters or Filters()).mask(index)
-    candidates = int(mask.sum())
-    if not all_rows:
+        channel = index.channels[name]
+        cols, qvals, terms = channel.query_vector(counts)
+        if len(cols) == 0:
+            continue
+        # Only the query's columns are read: sparse slice, then one product over them.
+        sub = channel.matrix_[:, cols]
+        part = sub @ qvals
+        if weight.min() != weight.max():  # languages weigh this channel differently
+            part *= weight[index.lang]
+        else:
+            part *= weight[0]
+        scores = part if scores is None else scores + part
+        channels.append(_Channel(name, terms, sub, qvals, weight))
+    mask, candidates = _mask(index, filters or Filters())
+    if scores is None or candidates == 0:
         return Ranking([], candidates, 0)
-    rows = np.concatenate(all_rows)
-    uniq, inverse = np.unique(rows, return_inverse=True)
-    scores = np.bincount(inverse, weights=np.concatenate(all_scores))
-    keep = mask[uniq] & (scores > 0)
-    uniq, scores = uniq[keep], scores[keep]
-    if len(uniq) == 0:
+    scores *= mask
+    scored = int(np.count_nonzero(scores))
+    if scored == 0:
         return Ranking([], candidates, 0)
-    top = _top(uniq, scores, index.order, k)
-    ordered_scores = np.sort(scores)
+    k = min(k, scored)
+    kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+    pool_rows = np.flatnonzero(scores >= max(kth, 1e-12))  # every candidate scoring ≥ k-th
+    pool_scores = scores[pool_rows]
+    ranked = np.lexsort((index.order[pool_rows], -pool_scores))[:k]
+    top_rows = pool_rows[ranked]
+    details = _contributions(index, channels, top_rows) if explain else {}
     matches = []
-    for position, i in enumerate(top, start=1):
-        score = float(scores[i])
-        lower = int(np.searchsorted(ordered_scores, score, side="left")) + (candidates - len(uniq))
-        row = int(uniq[i])
+    for position, (row, score) in enumerate(zip(top_rows, pool_scores[ranked], strict=True)):
+        at_least = int(np.count_nonzero(pool_scores >= score))
+        doc = index.analyzed(int(row))
+        explanation = (
+            _explanation(query, doc, details.get(int(row), []), labels)
+            if explain
+            else Explanation({}, (), ())
+        )
         matches.append(
             Match(
-                id=index.ids[row],
-                score=round(min(score, 1.0), 6),
-                rank=position,
-                percentile=round(100.0 * lower / candidates, 2),
-                explanation=_explain(query, index.docs[row], row, per_channel, labels, filters)
-                if explain
-                else Explanation({}, (), ()),
+                id=index.ids[int(row)],
+                score=round(min(float(score), 1.0), 6),
+                rank=position + 1,
+                percentile=round(100.0 * (candidates - at_least) / candidates, 2),
+                explanation=explanation,
             )
         )
-    return Ranking(matches, candidates, len(uniq))
+    return Ranking(matches, candidates, scored)
 
 
-def _top(rows: np.ndarray, scores: np.ndarray, order: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k best (score desc, id asc), exact at the cut."""
-    if len(scores) > k:
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        pool = np.flatnonzero(scores >= kth)
-    else:
-        pool = np.arange(len(scores))
-    ranked = pool[np.lexsort((order[rows[pool]], -scores[pool]))]
-    return ranked[:k]
+def _mask(index: Index, filters: Filters) -> tuple[np.ndarray, int]:
+    """The filters' mask and how many documents pass, once per index, filters and day."""
+    key = (filters, (filters.today or dt.date.today()).toordinal())
+    cached = index.masks.get(key)
+    if cached is None:
+        if len(index.masks) > 64:
+            index.masks.clear()
+        mask = filters.mask(index)
+        cached = index.masks[key] = (mask, int(np.count_nonzero(mask)))
+    return cached
 
 
-def _explain(
+def _contributions(
+    index: Index, channels: list[_Channel], top_rows: np.ndarray
+) -> dict[int, list[tuple[str, str, float]]]:
+    """(channel, term, contribution) of each top document: the top rows of the postings
+    the scoring already read."""
+    out: dict[int, list[tuple[str, str, float]]] = {}
+    for channel in channels:
+        picked = channel.sub[top_rows].tocoo()
+        rows = top_rows[picked.row]
+        values = picked.data * channel.qvals[picked.col] * channel.weight[index.lang[rows]]
+        for row, j, value in zip(rows.tolist(), picked.col.tolist(), values.tolist(), strict=True):
+            if value >= 5e-4:  # shared, but not counted for this pair of languages
+                out.setdefault(row, []).append((channel.name, channel.terms[j], value))
+    return out
+
+
+def _explanation(
     query: Analyzed,
     doc: Analyzed,
-    row: int,
-    per_channel: dict[str, _Postings],
+    parts: list[tuple[str, str, float]],
     labels: Mapping[str, str] | None,
-    filters: Filters | None,
 ) -> Explanation:
     channel_scores: dict[str, float] = {}
+    for channel, _, value in parts:
+        channel_scores[channel] = channel_scores.get(channel, 0.0) + value
     terms: list[Contribution] = []
-    for channel, p in per_channel.items():
-        hit = p.rows == row
-        if not hit.any():
-            continue
-        local, contrib = p.local[hit], p.contrib[hit]
-        channel_scores[channel] = round(float(contrib.sum()), 6)
-        for j, value in zip(local, contrib, strict=True):
-            term = p.terms[int(j)]
-            if channel == "concept":
-                q_forms = tuple(query.surfaces.get(term, ()))
-                d_forms = tuple(doc.surfaces.get(term, ()))
-                bridge = {_script(f) for f in q_forms} != {_script(f) for f in d_forms}
-                label = (labels or {}).get(term, term)
-                terms.append(
-                    Contribution(channel, term, label, float(value), q_forms, d_forms, bridge)
-                )
-            else:
-                terms.append(Contribution(channel, term, term, float(value)))
+    for channel, term, value in sorted(parts, key=lambda p: (-p[2], p[0], p[1]))[:EXPLAINED_TERMS]:
+        if channel == "concept":
+            q_forms = tuple(query.surfaces.get(term, ()))
+            d_forms = tuple(doc.surfaces.get(term, ()))
+            bridge = {_script(f) for f in q_forms} != {_script(f) for f in d_forms}
+            label = (labels or {}).get(term, term)
+            terms.append(
+                Contribution(channel, term, label, round(value, 6), q_forms, d_forms, bridge)
+            )
+        else:
+            terms.append(Contribution(channel, term, term, round(value, 6)))
     terms.sort(key=lambda t: (-t.score, t.channel, t.term))
-    rounded = tuple(
-        Contribution(
-            t.channel, t.term, t.label, round(t.score, 6), t.query_forms, t.doc_forms, t.bridge
-        )
-        for t in terms
+    return Explanation(
+        {c: round(v, 6) for c, v in channel_scores.items()},
+        tuple(terms),
+        field_checks(query, doc),
     )
-    return Explanation(channel_scores, rounded, field_checks(query, doc))
 
 
 def field_checks(query: Analyzed, doc: Analyzed) -> tuple[FieldCheck, ...]:

@@ -23,7 +23,6 @@ RESOURCES = Path(__file__).resolve().parent / "resources"
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _KEEP = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff]")
 _NUMBER = re.compile(r"^[0-9]+(?:[.,][0-9]+)*$")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 jieba.setLogLevel(logging.WARNING)
@@ -128,17 +127,45 @@ class Analyzer:
     def words(self, text: str) -> list[str]:
         return self.keep(self.tokens(text))
 
+    def parts(self, token: str) -> list[str]:
+        """Dictionary words inside a compound (焊缝气孔 → 焊缝, 气孔), as jieba's search mode
+        finds them, so a compound still meets texts that name its parts."""
+        if len(token) < 3 or not is_cjk(token[0]):
+            return []
+        freq = self._jieba.FREQ
+        found = []
+        for size in range(2, len(token)):
+            for i in range(len(token) - size + 1):
+                gram = token[i : i + size]
+                if freq.get(gram) and gram not in self.stopwords:
+                    found.append(gram)
+        return found
+
+    def loose_bigrams(self, tokens: list[str]) -> list[str]:
+        """Character pairs where the dictionary did not recognise a word: inside words jieba
+        guessed, and across runs of single characters (the safety net for missing words)."""
+        freq = self._jieba.FREQ
+        grams: list[str] = []
+        run: list[str] = []
+
+        def flush() -> None:
+            text = "".join(run)
+            grams.extend(text[i : i + 2] for i in range(len(text) - 1))
+            run.clear()
+
+        for token in tokens:
+            if not is_cjk(token[0]):
+                flush()
+            elif len(token) == 1 or not freq.get(token):
+                run.append(token)
+            else:
+                flush()
+        flush()
+        return grams
+
     def segment(self, text: str) -> list[str]:
         """jieba's segmentation of normalised text, unstemmed (for checks and stats)."""
         return [t for t in self._jieba.cut(normalize(text), HMM=True) if t.strip()]
 
 
-def char_bigrams(text: str) -> list[str]:
-    """Overlapping character pairs of the Chinese runs of a text."""
-    grams: list[str] = []
-    for run in _CJK_RUN.findall(normalize(text)):
-        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return grams
-
-
-__all__ = ["Analyzer", "DictionaryEntry", "char_bigrams", "is_cjk", "read_dictionary"]
+__all__ = ["Analyzer", "DictionaryEntry", "is_cjk", "read_dictionary"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -105,6 +106,125 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from matcher.evaluate import evaluate, write_run
+
+    folder = Path(args.folder)
+    if not (folder / "needs.jsonl").exists() or not (folder / "qrels.tsv").exists():
+        print(
+            f"{folder}: not an evaluation folder (needs.jsonl, results.jsonl, qrels.tsv)",
+            file=sys.stderr,
+        )
+        return 2
+    figures, run = evaluate(folder)
+    if args.run:
+        write_run(run, Path(args.run), depth=args.depth)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+        return 0
+    print(
+        f"{figures['needs']} needs, {figures['results']} results; "
+        f"{figures['english_needs']} needs have an English grade-2 result"
+    )
+    header = f"{'system':<10} {'needs':<8} {'nDCG@10':>8} {'R@10':>8} {'MRR':>8} {'P@5':>8}"
+    print(header)
+    print("-" * len(header))
+    for name, subsets in figures["systems"].items():
+        for subset, m in subsets.items():
+            print(
+                f"{name:<10} {subset:<8} {m['ndcg@10']:>8.4f} {m['recall@10']:>8.4f} "
+                f"{m['mrr']:>8.4f} {m['p@5']:>8.4f}"
+            )
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from models.matches import AdHocMatchRequest, MatchQuery
+    from techmatch.services import matching
+    from techmatch.services.listings import NEEDS, RESULTS, get, get_by_code
+
+    engine = _engine()
+    service = matching.MatchingService(engine, poll_seconds=0)
+    query = MatchQuery(limit=args.limit, include_closed=args.include_closed)
+    with Session(engine) as session:
+        service.refresh()
+        if args.text:
+            answer = matching.match_text(
+                service, AdHocMatchRequest(text=args.text, filters=query), session=session
+            )
+        else:
+            kind = NEEDS if args.need else RESULTS
+            ref = args.need or args.result
+            row = (
+                get(kind, int(ref), session=session)
+                if ref.isdigit()
+                else get_by_code(kind, ref, session=session)
+            )
+            print(f"{kind.name} {row.code}: {row.title}")
+            use_case = matching.results_for_need if kind is NEEDS else matching.needs_for_result
+            answer = use_case(service, row.id, query, session=session)
+    print(f"{answer['candidates']} candidates, index version {answer['index_version']}")
+    for item in answer["items"]:
+        listing = item.get("result") or item.get("need")
+        print(
+            f"\n{item['rank']:>2}. {item['score']:.3f}  (top {100 - item['percentile']:.1f}%)  "
+            f"{listing.code}  {listing.title}"
+        )
+        e = item["explanation"]
+        terms = e["terms"][: args.terms]
+        shared = "; ".join(
+            (
+                f"{t['label']} [{'/'.join(t['query_forms'])} ↔ {'/'.join(t['listing_forms'])}]"
+                if t["bridge"]
+                else t["label"]
+            )
+            + f" {t['score']:.3f}"
+            for t in terms
+        )
+        print(f"    shared: {shared}")
+        print(
+            "    fields: "
+            + "; ".join(f"{f['field']} {f['status']} ({f['detail']})" for f in e["fields"])
+        )
+    return 0
+
+
+def cmd_resources(args: argparse.Namespace) -> int:
+    from matcher.coverage import keyword_coverage, resource_stats
+    from matcher.engine import Matcher
+
+    matcher = Matcher()
+    assert matcher.glossary is not None
+    stats = resource_stats(matcher.glossary, matcher.analyzer)
+    header = f"{'industry':<28}{'concepts':>9}{'zh terms':>10}{'en terms':>10}{'dictionary':>12}"
+    print(header)
+    print("-" * len(header))
+    for industry in sorted(set(stats.concepts) | set(stats.dictionary)):
+        print(
+            f"{industry:<28}{stats.concepts[industry]:>9}{stats.zh_terms[industry]:>10}"
+            f"{stats.en_terms[industry]:>10}{stats.dictionary[industry]:>12}"
+        )
+    print(
+        f"{'total':<28}{sum(stats.concepts.values()):>9}{sum(stats.zh_terms.values()):>10}"
+        f"{sum(stats.en_terms.values()):>10}{sum(stats.dictionary.values()):>12}"
+    )
+    print(
+        f"stopwords: {stats.stopwords}; ambiguous surface forms (mapped to no concept): "
+        f"{stats.ambiguous}"
+    )
+    if args.folder:
+        c = keyword_coverage(Path(args.folder), matcher.glossary, matcher.analyzer)
+        print(
+            f"English keywords mapped to a concept with a Chinese term: "
+            f"{c.english_mapped}/{c.english_keywords} = {c.english_share:.1%}"
+        )
+        print(
+            f"Chinese keywords kept whole by the tokenizer: "
+            f"{c.chinese_whole}/{c.chinese_keywords} = {c.chinese_share:.1%}"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="techmatch",
@@ -141,6 +261,37 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     exp.set_defaults(func=cmd_export)
+
+    ev = sub.add_parser(
+        "eval",
+        help="measure match quality on an evaluation folder",
+        description="Rank every result for every need with the production matcher and print "
+        "nDCG@10, Recall@10, MRR and P@5, overall and for the needs whose grade-2 results are "
+        "English, beside BM25 (bm25s) and plain TF-IDF from the same run.",
+    )
+    ev.add_argument("folder", help="folder with needs.jsonl, results.jsonl, qrels.tsv")
+    ev.add_argument("--run", help="write the ranking as a TREC run file")
+    ev.add_argument("--depth", type=int, default=100, help="results per need in the run (0: all)")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.set_defaults(func=cmd_eval)
+
+    match = sub.add_parser("match", help="print the ranked matches of a listing or a text")
+    which = match.add_mutually_exclusive_group(required=True)
+    which.add_argument("--need", help="id or code of a need: its matching results")
+    which.add_argument("--result", help="id or code of a result: the needs it fits")
+    which.add_argument("--text", help="any text (a need being drafted): matching results")
+    match.add_argument("--limit", type=int, default=10)
+    match.add_argument("--terms", type=int, default=6, help="shared terms shown per match")
+    match.add_argument("--include-closed", action="store_true")
+    match.set_defaults(func=cmd_match)
+
+    res = sub.add_parser("resources", help="the domain dictionary, stopwords and glossary")
+    res_sub = res.add_subparsers(dest="resources_command", required=True)
+    stats = res_sub.add_parser(
+        "stats", help="counts per industry, and keyword coverage of an evaluation folder"
+    )
+    stats.add_argument("folder", nargs="?", help="evaluation or import folder (results.jsonl)")
+    stats.set_defaults(func=cmd_resources)
     return parser
 
 
