@@ -37,6 +37,7 @@ MATURITIES = ("", "lab", "pilot", "industrial")
 _NEVER = dt.date.max.toordinal()
 # idf 2.5 with smooth idf: the term is in more than about 22% of the documents.
 MIN_IDF = 2.5
+LONG_POSTINGS = 10_000
 
 
 def cooperation_mask(modes: Sequence[str]) -> int:
@@ -69,10 +70,13 @@ class ChannelIndex:
         known = found >= 0
         weights = tf * np.where(known, self.idf_[np.where(known, found, 0)], unseen_idf)
         norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
-        # Terms in a large share of all documents (idf below MIN_IDF) still count in the
-        # query's length but are not looked up: their postings are long and their share of
-        # any score is tiny.
-        keep = np.flatnonzero(known & (self.idf_[np.where(known, found, 0)] >= MIN_IDF))
+        # Terms in a large share of a large corpus (idf below MIN_IDF and more than
+        # LONG_POSTINGS documents) still count in the query's length but are not looked up:
+        # their postings are long and their share of any score is tiny.
+        safe = np.where(known, found, 0)
+        postings = self.matrix_.indptr[safe + 1] - self.matrix_.indptr[safe]
+        skip = (self.idf_[safe] < MIN_IDF) & (postings > LONG_POSTINGS)
+        keep = np.flatnonzero(known & ~skip)
         return (
             found[keep],
             (weights[keep] / norm).astype(np.float32),

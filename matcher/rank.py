@@ -99,7 +99,7 @@ class Contribution(NamedTuple):
 
 class FieldCheck(NamedTuple):
     field: str
-    status: str  # agree | clash | unknown
+    status: str  # agree | clash | caution | unknown
     detail: str
 
 
@@ -295,8 +295,11 @@ def field_checks(query: Analyzed, doc: Analyzed) -> tuple[FieldCheck, ...]:
     result = d if d.maturity or d.trl else q
     if result.maturity:
         trl = f", TRL {result.trl}" if result.trl else ""
-        status = "agree" if result.maturity in ("pilot", "industrial") else "clash"
-        checks.append(FieldCheck("maturity", status, f"{result.maturity}{trl}"))
+        if result.maturity in ("pilot", "industrial"):
+            checks.append(FieldCheck("maturity", "agree", f"{result.maturity}{trl}"))
+        else:  # a lab result can still fit, after a pilot scale-up
+            detail = f"{result.maturity}{trl}: needs pilot scale-up"
+            checks.append(FieldCheck("maturity", "caution", detail))
     else:
         checks.append(FieldCheck("maturity", "unknown", "not stated"))
     return tuple(checks)

@@ -70,7 +70,7 @@ class ContributionPublic(SQLModel):
 
 class FieldCheckPublic(SQLModel):
     field: str
-    status: str  # agree | clash | unknown
+    status: str  # agree | clash | caution | unknown
     detail: str
 
 

@@ -98,3 +98,11 @@ def institute(client: TestClient) -> dict:
     )
     assert r.status_code == 201, r.text
     return r.json()
+
+
+@pytest.fixture(scope="session")
+def matcher():  # noqa: ANN201 - matcher.engine.Matcher
+    """The production matcher (dictionary, glossary, weights), loaded once."""
+    from techmatch.services.matching import default_matcher
+
+    return default_matcher()

@@ -30,7 +30,7 @@ def run(*args: str, cwd: Path, db: Path | None = None) -> subprocess.CompletedPr
     )
 
 
-@pytest.mark.parametrize("command", ["serve", "seed", "import", "export"])
+@pytest.mark.parametrize("command", ["serve", "seed", "import", "export", "eval", "match"])
 def test_help(command: str, tmp_path: Path) -> None:
     done = run(command, "--help", cwd=tmp_path)
     assert done.returncode == 0
@@ -102,3 +102,39 @@ def test_serve_demo_in_an_empty_folder(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def test_eval_prints_figures_and_writes_a_run(tmp_path: Path) -> None:
+    run_file = tmp_path / "run.txt"
+    done = run(
+        "eval",
+        str(FIXTURES / "eval"),
+        "--json",
+        "--run",
+        str(run_file),
+        "--depth",
+        "3",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(figures["systems"]) == {"techmatch", "bm25", "tfidf"}
+    assert set(figures["systems"]["techmatch"]["all"]) == {"ndcg@10", "recall@10", "mrr", "p@5"}
+    lines = run_file.read_text().splitlines()
+    assert len(lines) == 9  # 3 needs x depth 3
+    assert lines[0].split()[1:2] == ["Q0"] and lines[0].split()[3] == "1"
+    table = run("eval", str(FIXTURES / "eval"), cwd=tmp_path)
+    assert "nDCG@10" in table.stdout and "bm25" in table.stdout
+    assert run("eval", str(tmp_path), cwd=tmp_path).returncode == 2
+
+
+def test_match_and_resources_stats(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    assert run("seed", cwd=tmp_path, db=db).returncode == 0
+    done = run("match", "--text", "超滤膜污染严重，通量下降", "--limit", "3", cwd=tmp_path, db=db)
+    assert done.returncode == 0, done.stderr
+    assert " 1. " in done.stdout and "shared:" in done.stdout
+    by_code = run("match", "--need", "N101", "--limit", "2", cwd=tmp_path, db=db)
+    assert by_code.stdout.startswith("need N101:")
+    stats = run("resources", "stats", str(FIXTURES / "eval"), cwd=tmp_path)
+    assert "English keywords mapped" in stats.stdout and "pipeline-equipment" in stats.stdout
