@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.documents import Analyzed, Document, Facets
+from matcher.documents import PART_WEIGHT, Analyzed, Document, Facets
 from matcher.engine import Matcher
 from matcher.rank import Filters
 from matcher.tokenize import read_dictionary
@@ -86,9 +86,11 @@ class Corpus:
 
 
 def kept_tokens(corpus: Corpus, matcher: Matcher, n: int) -> Iterator[Analyzed]:
-    """Kept tokens straight from the drawn words (title: the first eight words, weight 2)."""
+    """Kept tokens straight from the drawn words (title: the first eight words, weight 2),
+    with each compound's dictionary parts at half weight, as the analyzer keeps them."""
     assert matcher.glossary is not None
     stop = matcher.analyzer.stopwords
+    parts_of = [matcher.analyzer.parts(w) for w in corpus.vocabulary]
     concept_of = {i: matcher.glossary.lookup((w.lower(),)) for i, w in enumerate(corpus.vocabulary)}
     rng = np.random.default_rng(corpus.seed + 99)
     for number, ids in enumerate(corpus.word_ids(n)):
@@ -100,6 +102,8 @@ def kept_tokens(corpus: Corpus, matcher: Matcher, n: int) -> Iterator[Analyzed]:
             word = corpus.vocabulary[i]
             if word not in stop:
                 words[word] = words.get(word, 0.0) + weight
+                for part in parts_of[i]:
+                    words[part] = words.get(part, 0.0) + weight * PART_WEIGHT
             concept = concept_of[i]
             if concept is not None:
                 concepts[concept] = concepts.get(concept, 0.0) + weight

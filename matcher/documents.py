@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from matcher.glossary import Glossary
 from matcher.tokenize import Analyzer
@@ -15,8 +15,7 @@ CHANNELS = ("word", "concept", "char")
 PART_WEIGHT = 0.5  # a compound's dictionary parts count half a word
 
 
-@dataclass(frozen=True)
-class Facets:
+class Facets(NamedTuple):
     """Structured fields the filters and the explanation look at; all optional."""
 
     kind: str = ""  # need | result

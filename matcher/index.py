@@ -31,6 +31,11 @@ COOPERATION_BITS = {
         ("transfer", "license", "joint-development", "commissioned", "equity", "consulting")
     )
 }
+# Every cooperation mask → its modes, in code order.
+_MODES_OF_MASK = tuple(
+    tuple(m for m, bit in COOPERATION_BITS.items() if mask & bit)
+    for mask in range(1 << len(COOPERATION_BITS))
+)
 LANGS = ("zh", "en")
 KINDS = ("", "need", "result")
 MATURITIES = ("", "lab", "pilot", "industrial")
@@ -195,9 +200,7 @@ class Index:
     def analyzed(self, row: int) -> Analyzed:
         """The parts of a document an explanation needs: its surface forms and the facets
         the field checks read, rebuilt from the arrays."""
-        coop = int(self.cooperation[row])
         money = float(self.money[row])
-        maturity = int(self.maturity[row])
         return Analyzed(
             id=self.ids[row],
             lang=LANGS[int(self.lang[row])],
@@ -205,10 +208,10 @@ class Index:
             surfaces=json.loads(self.surfaces[row]),
             facets=Facets(
                 kind=KINDS[int(self.kind[row])],
-                maturity=MATURITIES[maturity] if maturity else None,
+                maturity=MATURITIES[int(self.maturity[row])] or None,
                 trl=int(self.trl[row]) or None,
-                cooperation=tuple(m for m, bit in COOPERATION_BITS.items() if coop & bit),
-                money_wan=None if np.isnan(money) else money,
+                cooperation=_MODES_OF_MASK[int(self.cooperation[row])],
+                money_wan=None if money != money else money,
             ),
         )
 

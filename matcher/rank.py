@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -124,6 +125,7 @@ class Ranking:
     scored: int  # of those, documents sharing at least one term
 
 
+@lru_cache(maxsize=65536)
 def _script(text: str) -> str:
     return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
 
@@ -194,22 +196,24 @@ def rank(
     ranked = np.lexsort((index.order[pool_rows], -pool_scores))[:k]
     top_rows = pool_rows[ranked]
     details = _contributions(index, channels, top_rows) if explain else {}
+    top_scores = pool_scores[ranked]
+    # Candidates scoring at least each top score: all of them are in the pool.
+    descending = -np.sort(-pool_scores)
+    at_least = np.searchsorted(-descending, -top_scores, side="right")
+    empty = Explanation({}, (), ())
     matches = []
-    for position, (row, score) in enumerate(zip(top_rows, pool_scores[ranked], strict=True)):
-        at_least = int(np.count_nonzero(pool_scores >= score))
-        doc = index.analyzed(int(row))
-        explanation = (
-            _explanation(query, doc, details.get(int(row), []), labels)
-            if explain
-            else Explanation({}, (), ())
-        )
+    for position, (row, score, above) in enumerate(
+        zip(top_rows.tolist(), top_scores.tolist(), at_least.tolist(), strict=True)
+    ):
         matches.append(
             Match(
-                id=index.ids[int(row)],
-                score=round(min(float(score), 1.0), 6),
+                id=index.ids[row],
+                score=round(min(score, 1.0), 6),
                 rank=position + 1,
-                percentile=round(100.0 * (candidates - at_least) / candidates, 2),
-                explanation=explanation,
+                percentile=round(100.0 * (candidates - above) / candidates, 2),
+                explanation=_explanation(query, index.analyzed(row), details.get(row, []), labels)
+                if explain
+                else empty,
             )
         )
     return Ranking(matches, candidates, scored)
@@ -230,16 +234,21 @@ def _mask(index: Index, filters: Filters) -> tuple[np.ndarray, int]:
 def _contributions(
     index: Index, channels: list[_Channel], top_rows: np.ndarray
 ) -> dict[int, list[tuple[str, str, float]]]:
-    """(channel, term, contribution) of each top document: the top rows of the postings
-    the scoring already read."""
+    """(channel, term, contribution) of each top document, picked out of the postings the
+    scoring already read."""
+    is_top = np.zeros(len(index), dtype=bool)
+    is_top[top_rows] = True
     out: dict[int, list[tuple[str, str, float]]] = {}
     for channel in channels:
-        picked = channel.sub[top_rows].tocoo()
-        rows = top_rows[picked.row]
-        values = picked.data * channel.qvals[picked.col] * channel.weight[index.lang[rows]]
-        for row, j, value in zip(rows.tolist(), picked.col.tolist(), values.tolist(), strict=True):
+        sub = channel.sub
+        picked = np.flatnonzero(is_top[sub.indices])
+        local = np.searchsorted(sub.indptr, picked, side="right") - 1
+        rows = sub.indices[picked]
+        values = sub.data[picked] * channel.qvals[local] * channel.weight[index.lang[rows]]
+        terms = channel.terms
+        for row, j, value in zip(rows.tolist(), local.tolist(), values.tolist(), strict=True):
             if value >= 5e-4:  # shared, but not counted for this pair of languages
-                out.setdefault(row, []).append((channel.name, channel.terms[j], value))
+                out.setdefault(row, []).append((channel.name, terms[j], value))
     return out
 
 
@@ -264,12 +273,7 @@ def _explanation(
             )
         else:
             terms.append(Contribution(channel, term, term, round(value, 6)))
-    terms.sort(key=lambda t: (-t.score, t.channel, t.term))
-    return Explanation(
-        {c: round(v, 6) for c, v in channel_scores.items()},
-        tuple(terms),
-        field_checks(query, doc),
-    )
+    return Explanation(channel_scores, tuple(terms), field_checks(query, doc))
 
 
 def field_checks(query: Analyzed, doc: Analyzed) -> tuple[FieldCheck, ...]:

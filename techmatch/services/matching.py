@@ -300,13 +300,13 @@ def filters_for(
 
 def _explanation(explanation: Any) -> dict[str, Any]:
     return {
-        "channels": explanation.channels,
+        "channels": {c: round(v, 6) for c, v in explanation.channels.items()},
         "terms": [
             {
                 "channel": t.channel,
                 "term": t.term,
                 "label": t.label,
-                "score": t.score,
+                "score": round(t.score, 6),
                 "query_forms": list(t.query_forms),
                 "listing_forms": list(t.doc_forms),
                 "bridge": t.bridge,
