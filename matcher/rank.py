@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -95,7 +94,7 @@ class Contribution(NamedTuple):
     score: float
     query_forms: tuple[str, ...] = ()
     doc_forms: tuple[str, ...] = ()
-    bridge: bool = False  # the two sides named it in different languages
+    bridge: bool = False  # the two sides named it differently (language, synonym, abbreviation)
 
 
 class FieldCheck(NamedTuple):
@@ -123,11 +122,6 @@ class Ranking:
     matches: list[Match]
     candidates: int  # documents that passed the filters
     scored: int  # of those, documents sharing at least one term
-
-
-@lru_cache(maxsize=65536)
-def _script(text: str) -> str:
-    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
 
 
 @dataclass(frozen=True)
@@ -266,7 +260,9 @@ def _explanation(
         if channel == "concept":
             q_forms = tuple(query.surfaces.get(term, ()))
             d_forms = tuple(doc.surfaces.get(term, ()))
-            bridge = {_script(f) for f in q_forms} != {_script(f) for f in d_forms}
+            # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
+            # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
+            bridge = bool(q_forms and d_forms) and not set(q_forms) & set(d_forms)
             label = (labels or {}).get(term, term)
             terms.append(
                 Contribution(channel, term, label, round(value, 6), q_forms, d_forms, bridge)
