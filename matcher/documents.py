@@ -85,7 +85,7 @@ def analyze(
             for part in analyzer.parts(word):
                 counts["word"][part] += weight * PART_WEIGHT
         for hit in glossary.match(tokens):
-            counts["concept"][hit.concept] += weight
+            counts["concept"][hit.concept] += weight * (PART_WEIGHT if hit.part else 1.0)
             surfaces[hit.concept].add(hit.surface)
         for gram in analyzer.loose_bigrams(tokens):
             counts["char"][gram] += weight

@@ -37,6 +37,7 @@ class ConceptHit:
     lang: str  # "zh" or "en": the script of the surface form
     start: int  # token positions [start, end)
     end: int
+    part: bool = False  # a shorter term inside a longer match (热镀锌 in 热镀锌钢管)
 
 
 def read_glossary(path: Path | None = None) -> list[Concept]:
@@ -97,6 +98,7 @@ class Glossary:
                     surface = " ".join(key) if not has_cjk(key[0]) else "".join(key)
                     lang = "zh" if has_cjk(surface) else "en"
                     hits.append(ConceptHit(concept, surface, lang, i, i + length))
+                    hits.extend(self._parts(key, i, concept))
                     i += length
                     break
             else:
@@ -104,6 +106,34 @@ class Glossary:
                     hits.extend(self._inside(tokens[i], i))
                 i += 1
         return hits
+
+    def _parts(self, key: tuple[str, ...], position: int, whole: str) -> list[ConceptHit]:
+        """The shorter terms inside a matched term: 热镀锌钢管 also names 热镀锌 and 钢管,
+        "zinc coating adhesion" also names "coating adhesion"."""
+        found: list[ConceptHit] = []
+        if len(key) > 1:
+            for length in range(len(key) - 1, 0, -1):
+                for start in range(len(key) - length + 1):
+                    concept = self._phrases.get(key[start : start + length])
+                    if concept is not None and concept != whole:
+                        surface = " ".join(key[start : start + length])
+                        found.append(
+                            ConceptHit(
+                                concept,
+                                surface,
+                                "en" if not has_cjk(surface) else "zh",
+                                position,
+                                position + 1,
+                                part=True,
+                            )
+                        )
+        elif has_cjk(key[0]) and len(key[0]) > 2:
+            found = [
+                ConceptHit(h.concept, h.surface, "zh", position, position + 1, part=True)
+                for h in self._inside(key[0], position)
+                if h.concept != whole
+            ]
+        return found
 
     def _inside(self, word: str, position: int) -> list[ConceptHit]:
         """Longest glossary terms inside one Chinese word (超滤膜组件 → 超滤膜)."""

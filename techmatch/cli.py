@@ -148,6 +148,15 @@ def cmd_match(args: argparse.Namespace) -> int:
     query = MatchQuery(limit=args.limit, include_closed=args.include_closed)
     with Session(engine) as session:
         service.refresh()
+        if args.all:
+            from techmatch.services.review import refresh_suggestions
+
+            counts = refresh_suggestions(service, session=session)
+            print(
+                f"suggestions: {counts['created']} new, {counts['updated']} rescored; "
+                "reviewed matches untouched"
+            )
+            return 0
         if args.text:
             answer = matching.match_text(
                 service, AdHocMatchRequest(text=args.text, filters=query), session=session
@@ -280,6 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--need", help="id or code of a need: its matching results")
     which.add_argument("--result", help="id or code of a result: the needs it fits")
     which.add_argument("--text", help="any text (a need being drafted): matching results")
+    which.add_argument(
+        "--all", action="store_true", help="store the top suggestions of every open need"
+    )
     match.add_argument("--limit", type=int, default=10)
     match.add_argument("--terms", type=int, default=6, help="shared terms shown per match")
     match.add_argument("--include-closed", action="store_true")

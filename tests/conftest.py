@@ -58,7 +58,8 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def app(engine: Engine, database_url: str):  # noqa: ANN201 - a FastAPI app
-    settings = Settings(DATABASE_URL=database_url, migrate_on_start=False)
+    # No background refresh: tests call app.state.matching.refresh() when they need it.
+    settings = Settings(DATABASE_URL=database_url, migrate_on_start=False, match_poll_seconds=0)
     return create_app(settings, engine=engine)
 
 

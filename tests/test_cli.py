@@ -136,5 +136,9 @@ def test_match_and_resources_stats(tmp_path: Path) -> None:
     assert " 1. " in done.stdout and "shared:" in done.stdout
     by_code = run("match", "--need", "N101", "--limit", "2", cwd=tmp_path, db=db)
     assert by_code.stdout.startswith("need N101:")
+    everything = run("match", "--all", cwd=tmp_path, db=db)
+    assert "suggestions:" in everything.stdout and " new" in everything.stdout
+    again = run("match", "--all", cwd=tmp_path, db=db)
+    assert "suggestions: 0 new" in again.stdout
     stats = run("resources", "stats", str(FIXTURES / "eval"), cwd=tmp_path)
     assert "English keywords mapped" in stats.stdout and "pipeline-equipment" in stats.stdout

@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from techmatch import __version__
-from techmatch.api import errors, health, listings, matching
+from techmatch.api import errors, health, listings, matching, review
 from techmatch.config import Settings, get_settings
 from techmatch.db import make_engine, migrate
 from techmatch.services.matching import MatchingService
@@ -17,11 +17,22 @@ from techmatch.services.matching import MatchingService
 API_PREFIX = "/api/v1"
 
 
+def _refresh_suggestions(service: MatchingService, engine: Engine) -> None:
+    from sqlmodel import Session
+
+    from techmatch.services.review import refresh_suggestions
+
+    with Session(engine) as session:
+        refresh_suggestions(service, session=session)
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
 
     service = MatchingService(engine, poll_seconds=settings.match_poll_seconds)
+    # Suggestions follow the listings: after each rebuild, store the new top matches.
+    service.on_rebuilt = lambda: _refresh_suggestions(service, engine)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -43,7 +54,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     errors.install(app)
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(health.router)
-    for router in (listings.organizations, listings.needs, listings.results, matching.router):
+    routers = (
+        listings.organizations,
+        listings.needs,
+        listings.results,
+        matching.router,
+        review.router,
+    )
+    for router in routers:
         api.include_router(router)
     app.include_router(api)
     return app

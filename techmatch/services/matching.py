@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -128,6 +128,8 @@ class MatchingService:
         self._build_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # Called after each rebuild from the background thread (errors are logged).
+        self.on_rebuilt: Callable[[], None] | None = None
 
     @property
     def matcher(self) -> Matcher:
@@ -151,9 +153,15 @@ class MatchingService:
             self._thread = None
 
     def _loop(self) -> None:
+        if self.on_rebuilt is not None:  # the first build happened in start()
+            try:
+                self.on_rebuilt()
+            except Exception:
+                log.exception("after the first build")
         while not self._stop.wait(self.poll_seconds):
             try:
-                self.refresh()
+                if self.refresh() and self.on_rebuilt is not None:
+                    self.on_rebuilt()
             except Exception:  # keep serving the old index; try again next tick
                 log.exception("index refresh failed")
 

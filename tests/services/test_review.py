@@ -1,0 +1,38 @@
+"""The review workflow's guarantees that HTTP cannot show directly."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from models.listings import NeedCreate, ResultCreate
+from models.review import ManualMatchRequest, TransitionRequest
+from techmatch.services import listings, review
+from techmatch.services.matching import MatchingService
+from tests.services.test_matching import NEED, ZINC
+
+
+def test_two_concurrent_transitions_never_both_succeed(session: Session, engine, matcher) -> None:  # noqa: ANN001
+    need = listings.create(listings.NEEDS, NeedCreate(**NEED), session=session)
+    result = listings.create(listings.RESULTS, ResultCreate(**ZINC), session=session)
+    service = MatchingService(engine, matcher=matcher, poll_seconds=0)
+    match = review.create(
+        service,
+        ManualMatchRequest(need_id=need.id, result_id=result.id, actor="staff"),
+        session=session,
+    )
+    with Session(engine) as first, Session(engine) as second:
+        # Both requests have read the match as "suggested" (held, as a request holds it).
+        seen_first = review.get(match.id, session=first)
+        seen_second = review.get(match.id, session=second)
+        assert seen_first.status == seen_second.status == "suggested"
+        review.transition(match.id, TransitionRequest(to="shortlisted", actor="A"), session=first)
+        with pytest.raises(review.InvalidTransition):
+            review.transition(
+                match.id, TransitionRequest(to="rejected", actor="B", reason="cost"), session=second
+            )
+    events = review.history(match.id, session=session)
+    assert [(e.from_status, e.to_status, e.actor) for e in events] == [
+        (None, "suggested", "staff"),
+        ("suggested", "shortlisted", "A"),
+    ]
