@@ -106,6 +106,7 @@ class Analyzer:
         for entry in entries:
             self._jieba.add_word(normalize(entry.word), entry.freq)
         self.dictionary_size = len(entries)
+        self.domain = frozenset(normalize(e.word) for e in entries)
         if stopwords is None:
             stopwords = (w for words in read_stopwords().values() for w in words)
         self.stopwords = frozenset(normalize(w) for w in stopwords)
@@ -128,18 +129,23 @@ class Analyzer:
         return self.keep(self.tokens(text))
 
     def parts(self, token: str) -> list[str]:
-        """Dictionary words inside a compound (焊缝气孔 → 焊缝, 气孔), as jieba's search mode
-        finds them, so a compound still meets texts that name its parts."""
-        if len(token) < 3 or not is_cjk(token[0]):
+        """The longest words inside a domain compound (焊缝气孔 → 焊缝, 气孔; 活性炭纤维 →
+        活性炭, 纤维), so a compound still meets texts that name its parts. Everyday words
+        are not taken apart."""
+        if len(token) < 3 or token not in self.domain:
             return []
         freq = self._jieba.FREQ
-        found = []
-        for size in range(2, len(token)):
-            for i in range(len(token) - size + 1):
-                gram = token[i : i + size]
-                if freq.get(gram) and gram not in self.stopwords:
-                    found.append(gram)
-        return found
+        spans = [
+            (i, i + size)
+            for size in range(len(token) - 1, 1, -1)
+            for i in range(len(token) - size + 1)
+            if freq.get(token[i : i + size]) and token[i : i + size] not in self.stopwords
+        ]
+        # Keep the maximal parts: none lying inside another.
+        maximal = [
+            a for a in spans if not any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in spans)
+        ]
+        return [token[i:j] for i, j in maximal]
 
     def loose_bigrams(self, tokens: list[str]) -> list[str]:
         """Character pairs where the dictionary did not recognise a word: inside words jieba
