@@ -12,7 +12,7 @@ from matcher.glossary import Glossary
 from matcher.tokenize import Analyzer
 
 CHANNELS = ("word", "concept", "char")
-PART_WEIGHT = 0.5  # a compound's dictionary parts count half a word
+PART_WEIGHT = 0.6  # after sublinear tf (1 + ln 0.6 ≈ 0.5) a part weighs about half a word
 
 
 class Facets(NamedTuple):

@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.preprocessing import normalize
 
 from matcher.documents import CHANNELS, Analyzed, Facets
 
@@ -70,7 +69,7 @@ class ChannelIndex:
         terms = list(counts)
         found = np.asarray([vocabulary.get(t, -1) for t in terms], dtype=np.int64)
         tf = np.asarray([counts[t] for t in terms], dtype=np.float64)
-        tf = np.where(tf >= 1, 1.0 + np.log(np.maximum(tf, 1e-12)), tf)
+        tf = 1.0 + np.log(tf)  # sublinear, as the documents' (counts are at least 0.5)
         unseen_idf = np.log(1.0 + self.matrix_.shape[0]) + 1.0
         known = found >= 0
         weights = tf * np.where(known, self.idf_[np.where(known, found, 0)], unseen_idf)
@@ -104,14 +103,36 @@ class ChannelIndex:
         return m.indices[idx].astype(np.int64), local, m.data[idx]
 
 
+# Documents per chunk of the build; only one chunk is ever converted at a time.
+CHUNK_ROWS = 1 << 14
+
+
 class _ChannelBuilder:
-    """Appends one document's term counts at a time to CSR arrays."""
+    """Appends one document's term counts at a time to compact CSR chunks, then weights them
+    and writes them into one column-major matrix, freeing each chunk as it goes: the peak
+    memory is about one copy of the postings, not two."""
 
     def __init__(self) -> None:
         self.vocabulary: dict[str, int] = {}
+        self.chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._open()
+
+    def _open(self) -> None:
         self.indptr = array("q", [0])
         self.indices = array("i")
         self.data = array("f")
+
+    def _seal(self) -> None:
+        if len(self.indptr) > 1:
+            # Views of the arrays (no copy); the arrays live as long as the views.
+            self.chunks.append(
+                (
+                    np.asarray(memoryview(self.indptr)),
+                    np.asarray(memoryview(self.indices)),
+                    np.asarray(memoryview(self.data)),
+                )
+            )
+        self._open()
 
     def add(self, counts: dict[str, float]) -> None:
         vocabulary = self.vocabulary
@@ -124,32 +145,53 @@ class _ChannelBuilder:
             self.indices.append(col)
             self.data.append(value)
         self.indptr.append(len(self.indices))
+        if len(self.indptr) > CHUNK_ROWS:
+            self._seal()
 
     def finish(self) -> ChannelIndex:
-        rows, cols = len(self.indptr) - 1, len(self.vocabulary)
-        # Writable views of the arrays built so far: no copy before the CSC conversion.
-        matrix = sparse.csr_matrix(
-            (
-                np.asarray(memoryview(self.data)),
-                np.asarray(memoryview(self.indices)),
-                np.asarray(memoryview(self.indptr)),
-            ),
-            shape=(rows, cols),
-            copy=False,
-        )
-        self.indices, self.data, self.indptr = array("i"), array("f"), array("q", [0])
-        if cols == 0:
-            return ChannelIndex({}, np.zeros(0, dtype=np.float32), matrix.tocsc())
-        idf = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit(matrix).idf_
-        idf = idf.astype(np.float32)
-        # Sublinear tf, 1 + log(tf), for counts of one and more; a fractional count (a
-        # word's parts weigh half) keeps its value.
-        data = matrix.data
-        big = data >= 1.0
-        data[big] = 1.0 + np.log(data[big])
-        data *= idf[matrix.indices]
-        normalize(matrix, norm="l2", copy=False)
-        return ChannelIndex(dict(self.vocabulary), idf, matrix.tocsc())
+        self._seal()
+        n_rows = sum(len(indptr) - 1 for indptr, _, _ in self.chunks)
+        n_cols = len(self.vocabulary)
+        if n_cols == 0:
+            self.chunks.clear()
+            empty = sparse.csc_matrix((n_rows, 0), dtype=np.float32)
+            return ChannelIndex({}, np.zeros(0, dtype=np.float32), empty)
+        df = np.zeros(n_cols, dtype=np.int64)
+        for _, indices, _ in self.chunks:
+            df += np.bincount(indices, minlength=n_cols)
+        # scikit-learn's TfidfTransformer weighs the chunks (sublinear tf, smooth idf, L2
+        # rows); its idf is set from the document frequencies of all chunks together,
+        # with the formula its fit() uses.
+        tfidf = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
+        tfidf.idf_ = (np.log((1 + n_rows) / (1 + df)) + 1).astype(np.float32)
+        tfidf.n_features_in_ = n_cols
+        indptr = np.zeros(n_cols + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+        total = int(indptr[-1])
+        index_type = np.int32 if max(total, n_rows) < 2**31 else np.int64
+        indptr = indptr.astype(index_type)
+        indices = np.empty(total, dtype=index_type)
+        data = np.empty(total, dtype=np.float32)
+        next_free = indptr[:-1].astype(np.int64)
+        first_row = 0
+        while self.chunks:
+            chunk_indptr, chunk_indices, chunk_data = self.chunks.pop(0)
+            rows = len(chunk_indptr) - 1
+            chunk = sparse.csr_matrix(
+                (chunk_data, chunk_indices, chunk_indptr), shape=(rows, n_cols), copy=False
+            )
+            columns = sparse.csc_matrix(tfidf.transform(chunk, copy=False))
+            del chunk, chunk_indptr, chunk_indices, chunk_data
+            lengths = np.diff(columns.indptr)
+            owner = np.repeat(np.arange(n_cols, dtype=np.int32), lengths)
+            rank = np.arange(columns.nnz, dtype=np.int32) - np.repeat(columns.indptr[:-1], lengths)
+            target = next_free[owner] + rank
+            indices[target] = columns.indices + first_row
+            data[target] = columns.data
+            next_free += lengths
+            first_row += rows
+        matrix = sparse.csc_matrix((data, indices, indptr), shape=(n_rows, n_cols), copy=False)
+        return ChannelIndex(dict(self.vocabulary), tfidf.idf_, matrix)
 
 
 class _Codes:
