@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from techmatch import __version__
-from techmatch.api import errors, health, listings, matching, review
+from techmatch.api import errors, health, listings, matching, review, stats
 from techmatch.config import Settings, get_settings
 from techmatch.db import make_engine, migrate
 from techmatch.services.matching import MatchingService
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         listings.results,
         matching.router,
         review.router,
+        stats.router,
     )
     for router in routers:
         api.include_router(router)
