@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -103,18 +105,22 @@ class ChannelIndex:
         return m.indices[idx].astype(np.int64), local, m.data[idx]
 
 
-# Documents per chunk of the build; only one chunk is ever converted at a time.
+# Documents per chunk of the build. Sealed chunks wait on disk, so the build holds one
+# chunk and the finished matrix in memory, never all chunks and the matrix together.
 CHUNK_ROWS = 1 << 14
 
 
 class _ChannelBuilder:
-    """Appends one document's term counts at a time to compact CSR chunks, then weights them
-    and writes them into one column-major matrix, freeing each chunk as it goes: the peak
-    memory is about one copy of the postings, not two."""
+    """Appends one document's term counts at a time to compact CSR chunks; sealed chunks
+    are spilled to a temporary folder. ``finish`` weighs each chunk and writes it into one
+    column-major matrix."""
 
     def __init__(self) -> None:
         self.vocabulary: dict[str, int] = {}
-        self.chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.df = np.zeros(0, dtype=np.int64)
+        self.rows = 0
+        self.spilled: list[Path] = []
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._open()
 
     def _open(self) -> None:
@@ -122,16 +128,28 @@ class _ChannelBuilder:
         self.indices = array("i")
         self.data = array("f")
 
-    def _seal(self) -> None:
-        if len(self.indptr) > 1:
-            # Views of the arrays (no copy); the arrays live as long as the views.
-            self.chunks.append(
-                (
-                    np.asarray(memoryview(self.indptr)),
-                    np.asarray(memoryview(self.indices)),
-                    np.asarray(memoryview(self.data)),
-                )
-            )
+    def _current(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (
+            np.asarray(memoryview(self.indptr)),
+            np.asarray(memoryview(self.indices)),
+            np.asarray(memoryview(self.data)),
+        )
+
+    def _count(self, indices: np.ndarray) -> None:
+        counts = np.bincount(indices, minlength=len(self.vocabulary))
+        if len(self.df) < len(counts):
+            self.df = np.concatenate([self.df, np.zeros(len(counts) - len(self.df), np.int64)])
+        self.df[: len(counts)] += counts
+
+    def _spill(self) -> None:
+        indptr, indices, data = self._current()
+        self._count(indices)
+        self.rows += len(indptr) - 1
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="techmatch-index-")
+        path = Path(self._folder.name) / f"{len(self.spilled):06d}.npz"
+        np.savez(path, indptr=indptr, indices=indices, data=data)
+        self.spilled.append(path)
         self._open()
 
     def add(self, counts: dict[str, float]) -> None:
@@ -146,19 +164,34 @@ class _ChannelBuilder:
             self.data.append(value)
         self.indptr.append(len(self.indices))
         if len(self.indptr) > CHUNK_ROWS:
-            self._seal()
+            self._spill()
+
+    def _chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The spilled chunks, one at a time, then the open one."""
+        for path in self.spilled:
+            with np.load(path) as saved:
+                chunk = (saved["indptr"], saved["indices"], saved["data"])
+            path.unlink()
+            yield chunk
+        yield self._current()
 
     def finish(self) -> ChannelIndex:
-        self._seal()
-        n_rows = sum(len(indptr) - 1 for indptr, _, _ in self.chunks)
+        last = self._current()
+        self._count(last[1])
+        n_rows = self.rows + len(last[0]) - 1
         n_cols = len(self.vocabulary)
+        try:
+            return self._build(n_rows, n_cols)
+        finally:
+            if self._folder is not None:
+                self._folder.cleanup()
+            self._open()
+
+    def _build(self, n_rows: int, n_cols: int) -> ChannelIndex:
         if n_cols == 0:
-            self.chunks.clear()
             empty = sparse.csc_matrix((n_rows, 0), dtype=np.float32)
             return ChannelIndex({}, np.zeros(0, dtype=np.float32), empty)
-        df = np.zeros(n_cols, dtype=np.int64)
-        for _, indices, _ in self.chunks:
-            df += np.bincount(indices, minlength=n_cols)
+        df = self.df[:n_cols]
         # scikit-learn's TfidfTransformer weighs the chunks (sublinear tf, smooth idf, L2
         # rows); its idf is set from the document frequencies of all chunks together,
         # with the formula its fit() uses.
@@ -174,9 +207,10 @@ class _ChannelBuilder:
         data = np.empty(total, dtype=np.float32)
         next_free = indptr[:-1].astype(np.int64)
         first_row = 0
-        while self.chunks:
-            chunk_indptr, chunk_indices, chunk_data = self.chunks.pop(0)
+        for chunk_indptr, chunk_indices, chunk_data in self._chunks():
             rows = len(chunk_indptr) - 1
+            if rows == 0:
+                continue
             chunk = sparse.csr_matrix(
                 (chunk_data, chunk_indices, chunk_indptr), shape=(rows, n_cols), copy=False
             )

@@ -230,3 +230,21 @@ def test_facets_of_a_need(matcher: Matcher) -> None:
         open=False,
         valid_until=dt.date(2027, 1, 1),
     )
+
+
+def test_chunked_build_spilled_to_disk_gives_the_same_index(
+    matcher: Matcher,
+    index,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import matcher.index as index_module
+
+    monkeypatch.setattr(index_module, "CHUNK_ROWS", 1)  # every document its own chunk
+    chunked = build_index(matcher.analyze(result_document(r)) for r in RESULTS)
+    for name, channel in index.channels.items():
+        other = chunked.channels[name]
+        assert other.vocabulary_ == channel.vocabulary_
+        assert (other.matrix_ != channel.matrix_).nnz == 0
+    first = [(m.id, m.score) for m in _rank(matcher, index, Filters(only_open=False)).matches]
+    second = [(m.id, m.score) for m in _rank(matcher, chunked, Filters(only_open=False)).matches]
+    assert first == second
