@@ -57,7 +57,7 @@ def listing_router(
         summary=f"Create a {name}",
     )
     def create_item(data: create_model, session: SessionDep) -> Any:  # type: ignore[valid-type]
-        return listings.create(kind, data, session=session)
+        return listings.public_view(kind, listings.create(kind, data, session=session))
 
     @router.get("", response_model=list_model, summary=f"List and search {name}s")
     def list_items(
@@ -65,13 +65,13 @@ def listing_router(
         session: SessionDep,
     ) -> Any:
         items, total = listings.get_all(kind, query, session=session)
-        return {"items": items, "total": total}
+        return {"items": [listings.public_view(kind, i) for i in items], "total": total}
 
     @router.get(
         "/{item_id}", response_model=public_model, responses={**NOT_FOUND}, summary=f"Read a {name}"
     )
     def read_item(item_id: ItemId, session: SessionDep) -> Any:
-        return listings.get(kind, item_id, session=session)
+        return listings.public_view(kind, listings.get(kind, item_id, session=session))
 
     @router.patch(
         "/{item_id}",
@@ -80,7 +80,7 @@ def listing_router(
         summary=f"Change some fields of a {name}",
     )
     def update_item(item_id: ItemId, changes: update_model, session: SessionDep) -> Any:  # type: ignore[valid-type]
-        return listings.update(kind, item_id, changes, session=session)
+        return listings.public_view(kind, listings.update(kind, item_id, changes, session=session))
 
     @router.delete(
         "/{item_id}",
@@ -89,7 +89,7 @@ def listing_router(
         summary=f"Delete a {name} (soft: its status becomes {kind.deleted_status})",
     )
     def delete_item(item_id: ItemId, session: SessionDep) -> Any:
-        return listings.delete(kind, item_id, session=session)
+        return listings.public_view(kind, listings.delete(kind, item_id, session=session))
 
     if renewable:
 
@@ -105,7 +105,9 @@ def listing_router(
             body: Annotated[RenewRequest | None, Body()] = None,
         ) -> Any:
             valid_until = body.valid_until if body is not None else None
-            return listings.renew(kind, item_id, valid_until, session=session)
+            return listings.public_view(
+                kind, listings.renew(kind, item_id, valid_until, session=session)
+            )
 
     return router
 

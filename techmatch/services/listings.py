@@ -231,6 +231,37 @@ def renew(kind: Kind, item_id: int, valid_until: dt.date | None, *, session: Ses
     return row
 
 
+CONFIDENTIAL_NOTE = "保密需求：详细内容仅对发布企业和技术转移中心工作人员开放。"
+# What everyone may see of a confidential need (the rest is withheld).
+_CONFIDENTIAL_VISIBLE = {
+    "id",
+    "code",
+    "title",
+    "industry",
+    "zone",
+    "lang",
+    "status",
+    "confidential",
+    "valid_until",
+    "created_at",
+    "updated_at",
+}
+
+
+def public_view(kind: Kind, row: Any) -> Any:
+    """The listing as the open API shows it: a confidential need keeps only its title,
+    industry and zone (and bookkeeping fields)."""
+    if kind is not NEEDS or not row.confidential:
+        return row
+    data = {c.name: getattr(row, c.name) for c in row.__table__.columns}
+    withheld = {k: None for k in data if k not in _CONFIDENTIAL_VISIBLE}
+    return (
+        data
+        | withheld
+        | {"description": CONFIDENTIAL_NOTE, "cooperation": [], "confidential": True}
+    )
+
+
 def _search_terms(q: str) -> list[str]:
     # Stored text is folded the same way (models.types.clean_text).
     return half_width(q).split()
@@ -252,10 +283,13 @@ def _conditions(kind: Kind, query: Page) -> list[Any]:
             conditions.append(getattr(table, name) == value)
     if query.q:
         for term in _search_terms(query.q):
-            columns = [getattr(table, c) for c in kind.search_columns]
-            conditions.append(
-                or_(*(cast(c, String).icontains(term, autoescape=True) for c in columns))
-            )
+            found = [
+                cast(getattr(table, c), String).icontains(term, autoescape=True)
+                for c in kind.search_columns
+            ]
+            if kind is NEEDS:  # a confidential need is found by its title only
+                found = [found[0], and_(table.confidential.is_(False), or_(*found[1:]))]
+            conditions.append(or_(*found))
     return conditions
 
 

@@ -336,13 +336,21 @@ def _answer(
         row = rows.get(listing_id(m.id))
         if row is None:  # deleted since the index was built
             continue
+        explanation = _explanation(m.explanation)
+        if key == "need" and row.confidential:  # its words and terms stay private
+            row = {c.name: getattr(row, c.name) for c in row.__table__.columns} | {
+                "organization_id": None,
+                "cooperation": [],
+                "budget_wan": None,
+            }
+            explanation = {"channels": explanation["channels"], "terms": [], "fields": []}
         items.append(
             {
                 "rank": len(items) + 1,
                 "score": m.score,
                 "percentile": m.percentile,
                 key: row,
-                "explanation": _explanation(m.explanation),
+                "explanation": explanation,
             }
         )
     return {
