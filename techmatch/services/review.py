@@ -281,7 +281,7 @@ def queue(query: MatchQueueQuery, *, session: Session) -> tuple[list[dict[str, A
     if query.region_group:
         conditions.append(ResearchResult.region.in_(REGION_GROUPS[str(query.region_group)]))  # type: ignore[attr-defined]
     base = (
-        select(Match, TechNeed.title, ResearchResult.title)
+        select(Match, TechNeed.title, ResearchResult.title, TechNeed.confidential)
         .join(TechNeed, TechNeed.id == Match.need_id)  # type: ignore[arg-type]
         .join(ResearchResult, ResearchResult.id == Match.result_id)  # type: ignore[arg-type]
         .where(and_(*conditions))
@@ -292,7 +292,11 @@ def queue(query: MatchQueueQuery, *, session: Session) -> tuple[list[dict[str, A
     else:
         order = (Match.status_changed_at, Match.id)  # type: ignore[assignment]
     rows = session.exec(base.order_by(*order).offset(query.offset).limit(query.limit)).all()
-    return [public(m, need_title, result_title) for m, need_title, result_title in rows], total
+    items = [
+        public(m, need_title, result_title, confidential=secret)
+        for m, need_title, result_title, secret in rows
+    ]
+    return items, total
 
 
 def public(
@@ -300,13 +304,18 @@ def public(
     need_title: str | None = None,
     result_title: str | None = None,
     *,
+    confidential: bool | None = None,
     session: Session | None = None,
 ) -> dict[str, Any]:
-    if need_title is None or result_title is None:
+    if need_title is None or result_title is None or confidential is None:
         assert session is not None
-        need_title = session.get(TechNeed, match.need_id).title  # type: ignore[union-attr]
+        need = session.get(TechNeed, match.need_id)
+        assert need is not None
+        need_title, confidential = need.title, need.confidential
         result_title = session.get(ResearchResult, match.result_id).title  # type: ignore[union-attr]
     data = {c.name: getattr(match, c.name) for c in Match.__table__.columns}  # type: ignore[attr-defined]
+    if confidential and data["explanation"]:  # the need's words stay private
+        data["explanation"] = {**data["explanation"], "terms": [], "fields": []}
     data |= {
         "need_title": need_title,
         "result_title": result_title,

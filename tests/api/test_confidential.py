@@ -34,6 +34,8 @@ def test_confidential_text_never_leaves_the_open_api(client: TestClient) -> None
         client.get("/api/v1/needs", params={"q": "热镀锌钢管"}).json(),  # its title: found
         client.get(f"/api/v1/results/{result}/matches").json(),
         client.patch(f"/api/v1/needs/{need_id}", json={"status": "open"}).json(),
+        client.post("/api/v1/matches/refresh").json(),
+        client.get("/api/v1/matches").json(),
     ]
     for answer in answers:
         text = json.dumps(answer, ensure_ascii=False)
@@ -50,3 +52,4 @@ def test_confidential_text_never_leaves_the_open_api(client: TestClient) -> None
     assert client.get("/api/v1/needs", params={"q": "ZX-7"}).json()["total"] == 0
     matched = answers[4]["items"][0]
     assert matched["need"]["id"] == need_id and matched["explanation"]["terms"] == []
+    assert answers[7]["total"] == 1 and answers[7]["items"][0]["explanation"]["terms"] == []
