@@ -35,9 +35,6 @@ class ChannelWeights:
     zh_zh: tuple[float, float, float] = (0.40, 0.35, 0.25)
     en_en: tuple[float, float, float] = (0.55, 0.45, 0.0)
     cross: tuple[float, float, float] = (0.0, 1.0, 0.0)
-    # A pair that can share only one channel offers less evidence than one that agrees on
-    # three; its score is scaled by this (still 0-1).
-    cross_scale: float = 1.0
 
     def table(self) -> np.ndarray:
         """[query lang, doc lang, channel] → weight."""
@@ -45,7 +42,7 @@ class ChannelWeights:
         rows = {(0, 0): self.zh_zh, (1, 1): self.en_en, (0, 1): self.cross, (1, 0): self.cross}
         for (q, d), weights in rows.items():
             w = np.asarray(weights, dtype=np.float32)
-            t[q, d] = w / w.sum() * (self.cross_scale if q != d else 1.0)
+            t[q, d] = w / w.sum()
         return t
 
 

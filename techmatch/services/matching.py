@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -274,11 +274,6 @@ def get_listing(table: Any, item_id: int, name: str, *, session: Session) -> Any
     if row is None:
         raise NotFound(f"{name} {item_id} not found")
     return row
-
-
-def tokenize_all(service: MatchingService, kinds: Iterable[str] = (NEED, RESULT)) -> None:
-    """Refresh now (used by the CLI after imports)."""
-    service.refresh(force=True)
 
 
 # --------------------------------------------------------------------------- use cases
