@@ -66,7 +66,7 @@ class StatsPublic(BaseModel):
 )
 def zone_figures(query: Annotated[StatsQuery, Query()], session: SessionDep) -> Any:
     end = query.end or dt.date.today()
-    start = query.start or end - dt.timedelta(days=365)
+    start = query.start or dt.date.fromordinal(max(1, end.toordinal() - 365))
     rows = stats.figures(session=session, start=start, end=end)
     if query.format == StatsFormat.csv:
         return Response(stats.as_csv(rows), media_type="text/csv; charset=utf-8")

@@ -3,6 +3,8 @@ number of examples; no 5xx and every answer as the schema documents it."""
 
 from __future__ import annotations
 
+import os
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine
@@ -31,7 +33,8 @@ CHECKS = [
 
 @schema.parametrize()
 @settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("TECHMATCH_FUZZ_EXAMPLES", "40")),
+    derandomize=os.environ.get("TECHMATCH_FUZZ_RANDOM") != "1",
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -64,3 +64,5 @@ def test_csv_and_bad_range(client: TestClient) -> None:
     assert "rejected_too_early" in table[0]
     bad = client.get("/api/v1/stats", params={"from": "2027-01-02", "to": "2027-01-01"})
     assert bad.status_code == 422
+    earliest = client.get("/api/v1/stats", params={"to": "0001-01-01"})  # a year before: none
+    assert earliest.status_code == 200 and earliest.json()["from"] == "0001-01-01"
