@@ -92,10 +92,6 @@ class Side(StrEnum):
     result = "result"
 
 
-def _status_column() -> Any:
-    return Field(sa_type=String(16), index=True)
-
-
 class Match(SQLModel, table=True):
     __tablename__ = "match"
     __table_args__ = (UniqueConstraint("need_id", "result_id", name="uq_match_pair"),)

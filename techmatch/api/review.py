@@ -43,8 +43,8 @@ def review_queue(query: Annotated[MatchQueueQuery, Query()], session: SessionDep
     responses={**BAD_BODY, **CONFLICT},
     summary="Add a pair the matcher missed, or an institute's interest in a need",
 )
-def create_match(body: ManualMatchRequest, session: SessionDep, request: Request) -> Any:
-    match = review.create(request.app.state.matching, body, session=session)
+def create_match(body: ManualMatchRequest, session: SessionDep) -> Any:
+    match = review.create(body, session=session)
     return review.public(match, session=session)
 
 

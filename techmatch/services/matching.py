@@ -236,26 +236,20 @@ class MatchingService:
     # -- queries
 
     def for_need(self, need: TechNeed, *, filters: Filters, k: int) -> tuple[Ranking, Index]:
-        index = self.indexes.results
-        return self.matcher.rank(
-            self._query(need_row_document(need)), index, k=k, filters=filters
-        ), index
+        return self.for_document(need_row_document(need), target=RESULT, filters=filters, k=k)
 
     def for_result(
         self, result: ResearchResult, *, filters: Filters, k: int
     ) -> tuple[Ranking, Index]:
-        index = self.indexes.needs
-        query = self._query(result_row_document(result))
-        return self.matcher.rank(query, index, k=k, filters=filters), index
+        return self.for_document(result_row_document(result), target=NEED, filters=filters, k=k)
 
     def for_document(
         self, document: Document, *, target: str, filters: Filters, k: int
     ) -> tuple[Ranking, Index]:
+        """Rank ``document`` against the results (``target`` result) or the needs."""
         index = self.indexes.results if target == RESULT else self.indexes.needs
-        return self.matcher.rank(self._query(document), index, k=k, filters=filters), index
-
-    def _query(self, document: Document) -> Analyzed:
-        return self.matcher.analyze(document)
+        query = self.matcher.analyze(document)
+        return self.matcher.rank(query, index, k=k, filters=filters), index
 
 
 def listing_ids(ranking: Ranking) -> list[int]:

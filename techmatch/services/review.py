@@ -115,7 +115,7 @@ def refresh_suggestions(
     return counts
 
 
-def create(service: MatchingService, request: ManualMatchRequest, *, session: Session) -> Match:
+def create(request: ManualMatchRequest, *, session: Session) -> Match:
     """A pair the matcher missed (staff), or an institute's interest in a need."""
     need = session.get(TechNeed, request.need_id)
     if need is None:

@@ -8,16 +8,13 @@ from sqlmodel import Session
 from models.listings import NeedCreate, ResultCreate
 from models.review import ManualMatchRequest, TransitionRequest
 from techmatch.services import listings, review
-from techmatch.services.matching import MatchingService
 from tests.services.test_matching import NEED, ZINC
 
 
-def test_two_concurrent_transitions_never_both_succeed(session: Session, engine, matcher) -> None:  # noqa: ANN001
+def test_two_concurrent_transitions_never_both_succeed(session: Session, engine) -> None:  # noqa: ANN001
     need = listings.create(listings.NEEDS, NeedCreate(**NEED), session=session)
     result = listings.create(listings.RESULTS, ResultCreate(**ZINC), session=session)
-    service = MatchingService(engine, matcher=matcher, poll_seconds=0)
     match = review.create(
-        service,
         ManualMatchRequest(need_id=need.id, result_id=result.id, actor="staff"),
         session=session,
     )
