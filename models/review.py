@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BeforeValidator, StringConstraints
 from sqlalchemy import JSON, Column, DateTime, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.codes import Industry, Zone
 from models.listings import utcnow
 from models.matches import RegionGroup
-from models.types import DbId, ShortText, UtcDateTime, Wan, clean_text
+from models.types import DbId, ShortText, UtcDateTime, Wan
 
 
 class MatchStatus(StrEnum):
@@ -119,6 +118,8 @@ class Match(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime, index=True)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime)
     status_changed_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime)
+    # When staff recommended it to both sides: from then on the parties see the match.
+    recommended_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
 
 
 class ReviewEvent(SQLModel, table=True):
@@ -138,12 +139,9 @@ class ReviewEvent(SQLModel, table=True):
 
 # --------------------------------------------------------------------------- API schemas
 
-Actor = Annotated[str, BeforeValidator(clean_text), StringConstraints(min_length=1, max_length=100)]
-
 
 class TransitionRequest(SQLModel):
     to: MatchStatus
-    actor: Actor
     note: ShortText | None = None
     reason: RejectReason | None = Field(default=None, description="required when rejecting")
     contract_type: ContractType | None = Field(default=None, description="required to contract")
@@ -153,21 +151,29 @@ class TransitionRequest(SQLModel):
 
 
 class ResponseRequest(SQLModel):
-    """A party's answer to a recommended match."""
+    """A party's answer to a recommended match (staff recording it for a party name the
+    side; a party's own side is known from its organization)."""
 
-    side: Side
     response: PartyResponse
-    actor: Actor
+    side: Side | None = None
     reason: RejectReason | None = Field(default=None, description="required when declining")
     note: ShortText | None = None
 
 
 class ManualMatchRequest(SQLModel):
+    """Staff add a pair the matcher missed; an institute user says its result fits a need."""
+
     need_id: DbId
     result_id: DbId
-    origin: MatchOrigin = MatchOrigin.staff
-    actor: Actor
     note: ShortText | None = None
+
+
+class ContactPublic(SQLModel):
+    organization_id: int
+    organization: str
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
 
 
 class MatchPublic(SQLModel):
@@ -192,6 +198,10 @@ class MatchPublic(SQLModel):
     contract_signed_on: dt.date | None
     contract_registered: bool | None
     allowed: list[MatchStatus]
+    recommended_at: UtcDateTime | None
+    # Each side's contact: for staff, and for the parties once the match is recommended.
+    need_contact: ContactPublic | None
+    result_contact: ContactPublic | None
     created_at: UtcDateTime
     updated_at: UtcDateTime
 

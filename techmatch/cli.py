@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import os
@@ -13,9 +14,10 @@ from pathlib import Path
 from sqlmodel import Session
 
 import seed_data
-from techmatch.config import get_settings
+from models.users import Role
+from techmatch.config import InsecureSettings, Settings, get_settings
 from techmatch.db import make_engine, migrate
-from techmatch.services import transfer
+from techmatch.services import transfer, users
 
 log = logging.getLogger("techmatch")
 
@@ -26,15 +28,51 @@ def _engine():  # noqa: ANN202 - an sqlalchemy Engine
     return engine
 
 
+def _demo_organizations(session: Session) -> dict[Role, int | None]:
+    """The demo enterprise and institute users act for the demo organizations with the most
+    listings."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from models.listings import Organization, ResearchResult, TechNeed
+
+    chosen: dict[Role, int | None] = {}
+    for role, table, kind in (
+        (Role.enterprise, TechNeed, "enterprise"),
+        (Role.institute, ResearchResult, "institute"),
+    ):
+        row = session.exec(
+            select(Organization.id)
+            .join(table, table.organization_id == Organization.id)  # type: ignore[arg-type]
+            .where(Organization.kind == kind)
+            .group_by(Organization.id)
+            .order_by(func.count().desc(), Organization.id)
+        ).first()
+        chosen[role] = row
+    return chosen
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.demo:
+        os.environ["TECHMATCH_DEMO"] = "1"  # read by the worker processes' settings too
+    settings = Settings()
+    try:
+        settings.check()
+    except InsecureSettings as exc:
+        print(exc, file=sys.stderr)
+        return 2
     engine = _engine()
     if args.demo:
         with Session(engine) as session:
             if transfer.is_empty(session=session):
                 report = transfer.import_files(seed_data.paths(), session=session)
                 log.info("demo data loaded: %s", report.created)
+            made = users.ensure_demo_users(_demo_organizations(session), session=session)
+        print("demo users (new passwords at every start):")
+        for username, role, password in made:
+            print(f"  {role:<10} username {username:<11} password {password}")
     engine.dispose()
     # Migrated above: the worker processes need not race to do it again.
     os.environ["TECHMATCH_MIGRATE_ON_START"] = "0"
@@ -47,6 +85,47 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level="info",
     )
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("password: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from models.users import UserCreate
+    from techmatch.services.errors import DomainError
+    from techmatch.services.listings import ORGANIZATIONS, get_by_code
+
+    with Session(_engine()) as session:
+        try:
+            org_id: int | None = None
+            if args.org:
+                org_id = (
+                    int(args.org)
+                    if args.org.isdigit()
+                    else get_by_code(ORGANIZATIONS, args.org, session=session).id
+                )
+            data = UserCreate(
+                username=args.username,
+                password=_read_password(),
+                role=args.role,
+                organization_id=org_id,
+            )
+            user = users.create(data, session=session)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False, include_input=False):
+                print(f"{'.'.join(map(str, error['loc']))}: {error['msg']}", file=sys.stderr)
+            return 2
+        except DomainError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    org = f" of organization {user.organization_id}" if user.organization_id else ""
+    print(f"added {user.role} user {user.username}{org}")
     return 0
 
 
@@ -248,6 +327,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
     serve.set_defaults(func=cmd_serve)
+
+    user = sub.add_parser("user", help="manage users")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add", help="add a user; the password is read from standard input")
+    add.add_argument("--role", choices=[r.value for r in Role], required=True)
+    add.add_argument("--username", required=True)
+    add.add_argument("--org", help="id or code of the user's organization (enterprise, institute)")
+    add.set_defaults(func=cmd_user)
 
     seed = sub.add_parser("seed", help="load the demo listings into an empty database")
     seed.set_defaults(func=cmd_seed)

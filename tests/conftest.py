@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, MetaData, text
 from sqlmodel import Session, SQLModel
 
+from models.users import User
 from techmatch.api.app import create_app
-from techmatch.config import Settings
 from techmatch.db import make_engine, migrate
-from tests.support import TEST_DATABASE_URL
+from tests.support import TEST_DATABASE_URL, bearer, make_user, settings_for_tests
 
 
 def _reset(engine: Engine) -> None:
@@ -57,16 +57,28 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(engine: Engine, database_url: str):  # noqa: ANN201 - a FastAPI app
+def app(engine: Engine):  # noqa: ANN201 - a FastAPI app
     # No background refresh: tests call app.state.matching.refresh() when they need it.
-    settings = Settings(DATABASE_URL=database_url, migrate_on_start=False, match_poll_seconds=0)
-    return create_app(settings, engine=engine)
+    return create_app(settings_for_tests(), engine=engine)
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+def staff(engine: Engine) -> User:
+    return make_user(engine, "staff", username="staff")
+
+
+@pytest.fixture
+def client(app, staff: User) -> Iterator[TestClient]:  # noqa: ANN001
+    """A client logged in as transfer-centre staff (who may write any listing)."""
     with TestClient(app) as client:
+        client.headers.update(bearer(staff))
         yield client
+
+
+@pytest.fixture
+def anon(client: TestClient) -> TestClient:
+    """The same app, asked by an anonymous visitor."""
+    return TestClient(client.app)
 
 
 @pytest.fixture

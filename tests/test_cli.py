@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import json
 import os
-import socket
+import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support import FIXTURES
+from tests.support import FIXTURES, Server
 
 
-def run(*args: str, cwd: Path, db: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+def run(
+    *args: str,
+    cwd: Path,
+    db: Path | None = None,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in (env or os.environ).items() if k != "DATABASE_URL"}
     if db is not None:
         env["DATABASE_URL"] = f"sqlite:///{db}"
     return subprocess.run(
@@ -27,10 +32,11 @@ def run(*args: str, cwd: Path, db: Path | None = None) -> subprocess.CompletedPr
         capture_output=True,
         text=True,
         timeout=120,
+        input=stdin,
     )
 
 
-@pytest.mark.parametrize("command", ["serve", "seed", "import", "export", "eval", "match"])
+@pytest.mark.parametrize("command", ["serve", "seed", "import", "export", "eval", "match", "user"])
 def test_help(command: str, tmp_path: Path) -> None:
     done = run(command, "--help", cwd=tmp_path)
     assert done.returncode == 0
@@ -63,45 +69,74 @@ def test_import_reports_bad_rows_and_writes_nothing(tmp_path: Path) -> None:
     assert len(lines) == 3
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_demo_in_an_empty_folder(tmp_path: Path) -> None:
-    """The README's first command: a SQLite file appears here, filled with the demo data."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "techmatch.cli", "serve", "--demo", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    """The README's first command: a SQLite file appears here, filled with the demo data,
+    and one user per role whose password is printed at start."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "TECHMATCH"))}
+    server = Server("--demo", cwd=tmp_path, env=env)
     try:
-        base = f"http://127.0.0.1:{port}"
-        health = None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                health = httpx.get(f"{base}/api/v1/health", timeout=2).json()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        assert health is not None, (tmp_path / "serve.log").read_text()
+        health = server.wait_ready()
+        base = server.base
         assert health["counts"]["needs"] >= 40
         assert health["counts"]["results"] >= 160
         assert (tmp_path / "techmatch.db").exists()
         assert httpx.get(f"{base}/docs").status_code == 200
         found = httpx.get(f"{base}/api/v1/results", params={"q": "激光", "limit": 5}).json()
         assert found["total"] > 0
+        printed = re.findall(r"(\w+) +username (\w+) +password (\S+)", server.log())
+        assert {role for role, _, _ in printed} == {"admin", "staff", "enterprise", "institute"}
+        for role, username, password in printed:
+            token = httpx.post(
+                f"{base}/api/v1/auth/token", data={"username": username, "password": password}
+            )
+            assert token.status_code == 200, token.text
+            headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            me = httpx.get(f"{base}/api/v1/users/me", headers=headers).json()
+            assert me["role"] == role
+            assert (me["organization_id"] is not None) == (role in ("enterprise", "institute"))
     finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+        server.stop()
+
+
+def test_serve_refuses_the_default_secret_outside_demo(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TECHMATCH")}
+    done = run("serve", cwd=tmp_path, db=tmp_path / "x.db", env=env)
+    assert done.returncode == 2
+    assert "TECHMATCH_SECRET_KEY" in done.stderr
+
+
+def test_user_add_reads_the_password_from_stdin(tmp_path: Path) -> None:
+    db = tmp_path / "users.db"
+    run("import", str(FIXTURES), cwd=tmp_path, db=db)
+
+    def add(role: str, username: str, password: str, *org: str) -> subprocess.CompletedProcess:
+        return run(
+            *("user", "add", "--role", role, "--username", username, *org),
+            cwd=tmp_path,
+            db=db,
+            stdin=password + "\n",
+        )
+
+    short = add("staff", "wangmin", "short")
+    assert short.returncode == 2 and "password" in short.stderr
+    no_org = add("enterprise", "lihua", "a-long-enough-password")
+    assert no_org.returncode == 2 and "organization_id" in no_org.stderr
+    done = add("enterprise", "lihua", "a-long-enough-password", "--org", "cz-ruida-flange")
+    assert done.returncode == 0, done.stderr
+    assert "added enterprise user lihua of organization" in done.stdout
+    again = add("staff", "lihua", "another-long-password")
+    assert again.returncode == 2 and "taken" in again.stderr
+    from sqlmodel import Session, create_engine, select
+
+    from models.users import User
+    from techmatch.services.users import authenticate
+
+    engine = create_engine(f"sqlite:///{db}")
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.username == "lihua")).one()
+        assert user.password_hash.startswith("$argon2")
+        assert authenticate("lihua", "a-long-enough-password", session=session).id == user.id
+    engine.dispose()
 
 
 def test_eval_prints_figures_and_writes_a_run(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from techmatch import __version__
-from techmatch.api import errors, health, listings, matching, review, stats
+from techmatch.api import auth, errors, health, listings, matching, review, stats
 from techmatch.config import Settings, get_settings
 from techmatch.db import make_engine, migrate
 from techmatch.services.matching import MatchingService
@@ -28,6 +28,7 @@ def _refresh_suggestions(service: MatchingService, engine: Engine) -> None:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
+    settings.check()
     engine = engine or make_engine(settings.database_url)
 
     service = MatchingService(engine, poll_seconds=settings.match_poll_seconds)
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(health.router)
     routers = (
+        auth.router,
         listings.organizations,
         listings.needs,
         listings.results,

@@ -11,7 +11,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from techmatch.services.errors import Conflict, DomainError, InvalidInput, NotFound
+from techmatch.services.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+)
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +30,14 @@ class ErrorMessage(BaseModel):
 # Extra responses every listing operation documents (422 is FastAPI's own).
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorMessage}}
 CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": ErrorMessage}}
+# Operations that need a login; FORBIDDEN where some logged-in users may not.
+LOGIN: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorMessage, "description": "Not logged in, or the token has expired"}
+}
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    **LOGIN,
+    403: {"model": ErrorMessage, "description": "This user may not do this"},
+}
 BAD_BODY: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorMessage, "description": "The body is not UTF-8 text"}
 }
@@ -60,5 +75,18 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, InvalidInput):
             body = [{**e, "loc": ["body", *e["loc"]]} for e in exc.errors]
             return JSONResponse(status_code=422, content={"detail": body})
-        status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
+        if isinstance(exc, Unauthorized):
+            return JSONResponse(
+                status_code=401,
+                content={"detail": str(exc)},
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        status = next((s for t, s in _STATUS if isinstance(exc, t)), 400)
         return JSONResponse(status_code=status, content={"detail": str(exc)})
+
+
+_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404),
+    (Conflict, 409),
+    (Forbidden, 403),
+)

@@ -12,9 +12,9 @@ from models.matches import (
     NeedMatchesPublic,
     ResultMatchesPublic,
 )
-from techmatch.api.deps import SessionDep
+from techmatch.api.auth import ViewerDep
+from techmatch.api.deps import ItemId, SessionDep
 from techmatch.api.errors import BAD_BODY, NOT_FOUND
-from techmatch.api.listings import ItemId
 from techmatch.services import matching
 from techmatch.services.matching import MatchingService
 
@@ -36,8 +36,11 @@ def results_for_need(
     query: Annotated[MatchQuery, Query()],
     session: SessionDep,
     request: Request,
+    viewer: ViewerDep,
 ) -> Any:
-    return matching.results_for_need(_service(request), item_id, query, session=session)
+    return matching.results_for_need(
+        _service(request), item_id, query, session=session, viewer=viewer
+    )
 
 
 @router.get(
@@ -51,8 +54,11 @@ def needs_for_result(
     query: Annotated[MatchQuery, Query()],
     session: SessionDep,
     request: Request,
+    viewer: ViewerDep,
 ) -> Any:
-    return matching.needs_for_result(_service(request), item_id, query, session=session)
+    return matching.needs_for_result(
+        _service(request), item_id, query, session=session, viewer=viewer
+    )
 
 
 @router.post(
@@ -61,5 +67,7 @@ def needs_for_result(
     responses={**BAD_BODY},
     summary="Rank an ad-hoc text (a need being drafted) against existing listings",
 )
-def match_text(body: AdHocMatchRequest, session: SessionDep, request: Request) -> Any:
-    return matching.match_text(_service(request), body, session=session)
+def match_text(
+    body: AdHocMatchRequest, session: SessionDep, request: Request, viewer: ViewerDep
+) -> Any:
+    return matching.match_text(_service(request), body, session=session, viewer=viewer)

@@ -17,10 +17,10 @@ from models.review import (
     ResponseRequest,
     TransitionRequest,
 )
-from techmatch.api.deps import SessionDep
-from techmatch.api.errors import BAD_BODY, CONFLICT, NOT_FOUND
-from techmatch.api.listings import ItemId
-from techmatch.services import review
+from techmatch.api.auth import UserDep
+from techmatch.api.deps import ItemId, SessionDep
+from techmatch.api.errors import BAD_BODY, CONFLICT, FORBIDDEN, LOGIN, NOT_FOUND
+from techmatch.services import access, review
 
 router = APIRouter(prefix="/matches", tags=["review"])
 
@@ -30,9 +30,11 @@ class RefreshSummary(BaseModel):
     updated: int
 
 
-@router.get("", response_model=MatchesPublic, summary="The review queue")
-def review_queue(query: Annotated[MatchQueueQuery, Query()], session: SessionDep) -> Any:
-    items, total = review.queue(query, session=session)
+@router.get("", response_model=MatchesPublic, responses={**LOGIN}, summary="The review queue")
+def review_queue(
+    query: Annotated[MatchQueueQuery, Query()], session: SessionDep, viewer: UserDep
+) -> Any:
+    items, total = review.queue(query, session=session, viewer=viewer)
     return {"items": items, "total": total}
 
 
@@ -40,48 +42,57 @@ def review_queue(query: Annotated[MatchQueueQuery, Query()], session: SessionDep
     "",
     response_model=MatchPublic,
     status_code=201,
-    responses={**BAD_BODY, **CONFLICT},
-    summary="Add a pair the matcher missed, or an institute's interest in a need",
+    responses={**BAD_BODY, **CONFLICT, **FORBIDDEN},
+    summary="Add a pair the matcher missed (staff), or an institute's interest in a need",
 )
-def create_match(body: ManualMatchRequest, session: SessionDep) -> Any:
-    match = review.create(body, session=session)
-    return review.public(match, session=session)
+def create_match(body: ManualMatchRequest, session: SessionDep, viewer: UserDep) -> Any:
+    match = review.create(body, session=session, actor=viewer)
+    return review.public_one(match, session=session, viewer=viewer)
 
 
 @router.post(
     "/refresh",
     response_model=RefreshSummary,
+    responses={**FORBIDDEN},
     summary="Store the matcher's current top suggestions for every open need",
 )
-def refresh(session: SessionDep, request: Request) -> Any:
+def refresh(session: SessionDep, request: Request, viewer: UserDep) -> Any:
+    access.require_staff(viewer)
     return review.refresh_suggestions(request.app.state.matching, session=session)
 
 
-@router.get("/{item_id}", response_model=MatchPublic, responses={**NOT_FOUND})
-def read_match(item_id: ItemId, session: SessionDep) -> Any:
-    return review.public(review.get(item_id, session=session), session=session)
+@router.get(
+    "/{item_id}", response_model=MatchPublic, responses={**NOT_FOUND, **LOGIN}, summary="A match"
+)
+def read_match(item_id: ItemId, session: SessionDep, viewer: UserDep) -> Any:
+    match = review.get(item_id, session=session, viewer=viewer)
+    return review.public_one(match, session=session, viewer=viewer)
 
 
 @router.post(
     "/{item_id}/transitions",
     response_model=MatchPublic,
-    responses={**BAD_BODY, **NOT_FOUND, **CONFLICT},
+    responses={**BAD_BODY, **NOT_FOUND, **CONFLICT, **FORBIDDEN},
     summary="Move a match along the review state machine",
 )
-def transition(item_id: ItemId, body: TransitionRequest, session: SessionDep) -> Any:
-    return review.public(review.transition(item_id, body, session=session), session=session)
+def transition(
+    item_id: ItemId, body: TransitionRequest, session: SessionDep, viewer: UserDep
+) -> Any:
+    match = review.transition(item_id, body, session=session, actor=viewer)
+    return review.public_one(match, session=session, viewer=viewer)
 
 
 @router.post(
     "/{item_id}/responses",
     response_model=MatchPublic,
-    responses={**BAD_BODY, **NOT_FOUND, **CONFLICT},
+    responses={**BAD_BODY, **NOT_FOUND, **CONFLICT, **FORBIDDEN},
     summary="A party's answer (interested / declined) to a recommended match",
 )
-def respond(item_id: ItemId, body: ResponseRequest, session: SessionDep) -> Any:
-    return review.public(review.respond(item_id, body, session=session), session=session)
+def respond(item_id: ItemId, body: ResponseRequest, session: SessionDep, viewer: UserDep) -> Any:
+    match = review.respond(item_id, body, session=session, actor=viewer)
+    return review.public_one(match, session=session, viewer=viewer)
 
 
-@router.get("/{item_id}/history", response_model=MatchHistory, responses={**NOT_FOUND})
-def history(item_id: ItemId, session: SessionDep) -> Any:
-    return {"match_id": item_id, "events": review.history(item_id, session=session)}
+@router.get("/{item_id}/history", response_model=MatchHistory, responses={**NOT_FOUND, **LOGIN})
+def history(item_id: ItemId, session: SessionDep, viewer: UserDep) -> Any:
+    return {"match_id": item_id, "events": review.history(item_id, session=session, viewer=viewer)}

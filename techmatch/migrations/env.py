@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import models.listings  # noqa: F401  (registers the tables)
 import models.matching  # noqa: F401
 import models.review  # noqa: F401
+import models.users  # noqa: F401
 from techmatch.db import make_engine
 
 config = context.config

@@ -19,6 +19,14 @@ class Conflict(DomainError):
     pass
 
 
+class Unauthorized(DomainError):
+    """No valid login where one is needed (HTTP 401)."""
+
+
+class Forbidden(DomainError):
+    """Logged in, but this user may not do this (HTTP 403)."""
+
+
 class InvalidInput(DomainError):
     """Input that passed the schema but not the rules; ``errors`` name the fields."""
 

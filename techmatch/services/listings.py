@@ -31,6 +31,8 @@ from models.listings import (
     utcnow,
 )
 from models.queries import Page
+from techmatch.services import access
+from techmatch.services.access import Viewer
 from techmatch.services.errors import Conflict, InvalidInput, NotFound
 from techmatch.services.matching import listing_changed
 
@@ -248,12 +250,24 @@ _CONFIDENTIAL_VISIBLE = {
 }
 
 
-def public_view(kind: Kind, row: Any) -> Any:
-    """The listing as the open API shows it: a confidential need keeps only its title,
-    industry and zone (and bookkeeping fields)."""
-    if kind is not NEEDS or not row.confidential:
+_CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {c.name: getattr(row, c.name) for c in row.__table__.columns}
+
+
+def public_view(kind: Kind, row: Any, viewer: Viewer = None) -> Any:
+    """The listing as ``viewer`` may see it. A confidential need shows outsiders only its
+    title, industry and zone (and bookkeeping fields); an organization's contact details are
+    for its own users and staff (the parties of a recommended match see them on the match)."""
+    if kind is ORGANIZATIONS:
+        if access.insider(viewer, row.id):
+            return row
+        return _columns(row) | dict.fromkeys(_CONTACT_FIELDS)
+    if kind is not NEEDS or not row.confidential or access.insider(viewer, row.organization_id):
         return row
-    data = {c.name: getattr(row, c.name) for c in row.__table__.columns}
+    data = _columns(row)
     withheld = {k: None for k in data if k not in _CONFIDENTIAL_VISIBLE}
     return (
         data
@@ -267,7 +281,7 @@ def _search_terms(q: str) -> list[str]:
     return half_width(q).split()
 
 
-def _conditions(kind: Kind, query: Page) -> list[Any]:
+def _conditions(kind: Kind, query: Page, viewer: Viewer) -> list[Any]:
     table = kind.table
     conditions: list[Any] = []
     for name, value in query.model_dump(exclude={"limit", "offset", "q"}).items():
@@ -287,14 +301,20 @@ def _conditions(kind: Kind, query: Page) -> list[Any]:
                 cast(getattr(table, c), String).icontains(term, autoescape=True)
                 for c in kind.search_columns
             ]
-            if kind is NEEDS:  # a confidential need is found by its title only
-                found = [found[0], and_(table.confidential.is_(False), or_(*found[1:]))]
+            if kind is NEEDS and not access.is_staff(viewer):
+                # A confidential need is found by its title only, except by its own users.
+                readable = table.confidential.is_(False)
+                if viewer is not None and viewer.organization_id is not None:
+                    readable = or_(readable, table.organization_id == viewer.organization_id)
+                found = [found[0], and_(readable, or_(*found[1:]))]
             conditions.append(or_(*found))
     return conditions
 
 
-def get_all(kind: Kind, query: Page, *, session: Session) -> tuple[Sequence[Any], int]:
-    where = and_(*_conditions(kind, query))
+def get_all(
+    kind: Kind, query: Page, *, session: Session, viewer: Viewer = None
+) -> tuple[Sequence[Any], int]:
+    where = and_(*_conditions(kind, query, viewer))
     total = session.exec(select(func.count()).select_from(kind.table).where(where)).one()
     rows = session.exec(
         select(kind.table)

@@ -27,6 +27,8 @@ from matcher.index import Index
 from matcher.rank import Filters, Ranking
 from models.listings import ResearchResult, TechNeed
 from models.matching import ListingTokens, MatchingState
+from techmatch.services import access
+from techmatch.services.access import Viewer
 from techmatch.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -316,8 +318,21 @@ def _explanation(explanation: Any) -> dict[str, Any]:
     }
 
 
+def _private(explanation: dict[str, Any]) -> dict[str, Any]:
+    """An explanation without the shared terms and field checks (they would show a
+    confidential need's words and figures)."""
+    return {"channels": explanation["channels"], "terms": [], "fields": []}
+
+
 def _answer(
-    ranking: Ranking, index: Index, table: Any, key: str, *, session: Session
+    ranking: Ranking,
+    index: Index,
+    table: Any,
+    key: str,
+    *,
+    session: Session,
+    viewer: Viewer,
+    private_query: bool = False,
 ) -> dict[str, Any]:
     rows = load_listings(table, listing_ids(ranking), session=session)
     items = []
@@ -326,13 +341,15 @@ def _answer(
         if row is None:  # deleted since the index was built
             continue
         explanation = _explanation(m.explanation)
-        if key == "need" and row.confidential:  # its words and terms stay private
+        if private_query:
+            explanation = _private(explanation)
+        if key == "need" and row.confidential and not access.insider(viewer, row.organization_id):
             row = {c.name: getattr(row, c.name) for c in row.__table__.columns} | {
                 "organization_id": None,
                 "cooperation": [],
                 "budget_wan": None,
             }
-            explanation = {"channels": explanation["channels"], "terms": [], "fields": []}
+            explanation = _private(explanation)
         items.append(
             {
                 "rank": len(items) + 1,
@@ -351,7 +368,7 @@ def _answer(
 
 
 def results_for_need(
-    service: MatchingService, need_id: int, query: Any, *, session: Session
+    service: MatchingService, need_id: int, query: Any, *, session: Session, viewer: Viewer = None
 ) -> dict[str, Any]:
     need = get_listing(TechNeed, need_id, "need", session=session)
     filters = filters_for(
@@ -361,11 +378,20 @@ def results_for_need(
         budget_wan=need.budget_wan,
     )
     ranking, index = service.for_need(need, filters=filters, k=query.limit)
-    return _answer(ranking, index, ResearchResult, "result", session=session)
+    private = need.confidential and not access.insider(viewer, need.organization_id)
+    return _answer(
+        ranking,
+        index,
+        ResearchResult,
+        "result",
+        session=session,
+        viewer=viewer,
+        private_query=private,
+    )
 
 
 def needs_for_result(
-    service: MatchingService, result_id: int, query: Any, *, session: Session
+    service: MatchingService, result_id: int, query: Any, *, session: Session, viewer: Viewer = None
 ) -> dict[str, Any]:
     result = get_listing(ResearchResult, result_id, "result", session=session)
     filters = filters_for(
@@ -375,10 +401,12 @@ def needs_for_result(
         price_wan=result.asking_price_wan,
     )
     ranking, index = service.for_result(result, filters=filters, k=query.limit)
-    return _answer(ranking, index, TechNeed, "need", session=session)
+    return _answer(ranking, index, TechNeed, "need", session=session, viewer=viewer)
 
 
-def match_text(service: MatchingService, request: Any, *, session: Session) -> dict[str, Any]:
+def match_text(
+    service: MatchingService, request: Any, *, session: Session, viewer: Viewer = None
+) -> dict[str, Any]:
     """Rank an ad-hoc text (a need being drafted, or a result) against existing listings."""
     target = RESULT if str(request.target) == "results" else NEED
     facets = Facets(
@@ -405,5 +433,5 @@ def match_text(service: MatchingService, request: Any, *, session: Session) -> d
         document, target=target, filters=filters, k=request.filters.limit
     )
     if target == RESULT:
-        return _answer(ranking, index, ResearchResult, "result", session=session)
-    return _answer(ranking, index, TechNeed, "need", session=session)
+        return _answer(ranking, index, ResearchResult, "result", session=session, viewer=viewer)
+    return _answer(ranking, index, TechNeed, "need", session=session, viewer=viewer)

@@ -7,12 +7,12 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from matcher.rank import REGION_GROUPS
-from models.listings import ResearchResult, TechNeed, utcnow
+from models.listings import Organization, ResearchResult, TechNeed, utcnow
 from models.matches import MatchQuery
 from models.review import (
     TRANSITIONS,
@@ -25,9 +25,13 @@ from models.review import (
     QueueSort,
     ResponseRequest,
     ReviewEvent,
+    Side,
     TransitionRequest,
 )
-from techmatch.services.errors import Conflict, InvalidInput, NotFound
+from models.users import Role, User
+from techmatch.services import access
+from techmatch.services.access import Viewer
+from techmatch.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from techmatch.services.matching import MatchingService, results_for_need
 
 log = logging.getLogger(__name__)
@@ -40,11 +44,35 @@ class InvalidTransition(Conflict):
     """A move the state machine does not allow (HTTP 409)."""
 
 
-def get(match_id: int, *, session: Session) -> Match:
+def get(match_id: int, *, session: Session, viewer: Viewer) -> Match:
+    """The match, if ``viewer`` may see it: staff see every match; an organization's users
+    see the matches of its listings once they are recommended. To anyone else the match
+    does not exist."""
     match = session.get(Match, match_id)
-    if match is None:
+    if match is None or not visible(match, viewer, session=session):
         raise NotFound(f"match {match_id} not found")
     return match
+
+
+def _party_side(match: Match, viewer: Viewer, *, session: Session) -> Side | None:
+    """Which side of the match ``viewer``'s organization is on, if any."""
+    if viewer is None or viewer.organization_id is None:
+        return None
+    need = session.get(TechNeed, match.need_id)
+    if need is not None and need.organization_id == viewer.organization_id:
+        return Side.need
+    result = session.get(ResearchResult, match.result_id)
+    if result is not None and result.organization_id == viewer.organization_id:
+        return Side.result
+    return None
+
+
+def visible(match: Match, viewer: Viewer, *, session: Session) -> bool:
+    if viewer is not None and viewer.is_staff:
+        return True
+    if match.recommended_at is None:
+        return False
+    return _party_side(match, viewer, session=session) is not None
 
 
 def _event(
@@ -115,20 +143,29 @@ def refresh_suggestions(
     return counts
 
 
-def create(request: ManualMatchRequest, *, session: Session) -> Match:
-    """A pair the matcher missed (staff), or an institute's interest in a need."""
+def create(request: ManualMatchRequest, *, session: Session, actor: User) -> Match:
+    """A pair the matcher missed (staff), or an institute's interest in a need (an
+    institute user, for one of its organization's results)."""
+    if actor.is_staff:
+        origin = MatchOrigin.staff
+    elif actor.role == Role.institute:
+        origin = MatchOrigin.institute
+    else:
+        raise Forbidden("staff add matches; an institute may say its result fits a need")
     need = session.get(TechNeed, request.need_id)
     if need is None:
         raise InvalidInput.field("need_id", f"need {request.need_id} does not exist")
     result = session.get(ResearchResult, request.result_id)
     if result is None:
         raise InvalidInput.field("result_id", f"result {request.result_id} does not exist")
+    if origin == MatchOrigin.institute and result.organization_id != actor.organization_id:
+        raise Forbidden(f"result {result.id} belongs to another organization")
     taken = session.exec(
         select(Match.id).where(Match.need_id == need.id, Match.result_id == result.id)
     ).first()
     if taken is not None:
         raise Conflict(f"need {need.id} and result {result.id} are already match {taken}")
-    match = Match(need_id=need.id, result_id=result.id, origin=request.origin)
+    match = Match(need_id=need.id, result_id=result.id, origin=origin)
     session.add(match)
     try:
         session.flush()
@@ -138,10 +175,10 @@ def create(request: ManualMatchRequest, *, session: Session) -> Match:
     session.add(
         _event(
             match,
-            actor=request.actor,
+            actor=actor.username,
             from_status=None,
             note=request.note,
-            data={"origin": str(request.origin)},
+            data={"origin": str(origin)},
         )
     )
     session.commit()
@@ -152,14 +189,24 @@ def create(request: ManualMatchRequest, *, session: Session) -> Match:
 # --------------------------------------------------------------------------- transitions
 
 
-def allowed(status: str) -> list[MatchStatus]:
-    return list(TRANSITIONS[MatchStatus(status)])
+def allowed(status: str, viewer: Viewer = None) -> list[MatchStatus]:
+    """The moves ``viewer`` may make: staff any the machine allows; a party only withdraw."""
+    moves = TRANSITIONS[MatchStatus(status)]
+    if viewer is not None and viewer.is_staff:
+        return list(moves)
+    if viewer is None:
+        return []
+    return [m for m in moves if m == MatchStatus.withdrawn]
 
 
-def transition(match_id: int, request: TransitionRequest, *, session: Session) -> Match:
-    match = get(match_id, session=session)
+def transition(
+    match_id: int, request: TransitionRequest, *, session: Session, actor: User
+) -> Match:
+    match = get(match_id, session=session, viewer=actor)
     current = MatchStatus(match.status)
     target = request.to
+    if not actor.is_staff and target != MatchStatus.withdrawn:
+        raise Forbidden("staff move matches along; a party may only withdraw")
     if target not in TRANSITIONS[current]:
         options = ", ".join(TRANSITIONS[current]) or "none (the match is closed)"
         raise InvalidTransition(
@@ -170,6 +217,8 @@ def transition(match_id: int, request: TransitionRequest, *, session: Session) -
         "updated_at": utcnow(),
         "status_changed_at": utcnow(),
     }
+    if target == MatchStatus.recommended:
+        values["recommended_at"] = values["status_changed_at"]
     data: dict[str, Any] = {}
     if target == MatchStatus.rejected:
         if request.reason is None:
@@ -207,7 +256,7 @@ def transition(match_id: int, request: TransitionRequest, *, session: Session) -
     session.add(
         ReviewEvent(
             match_id=match_id,
-            actor=request.actor,
+            actor=actor.username,
             from_status=current,
             to_status=target,
             note=request.note,
@@ -216,30 +265,39 @@ def transition(match_id: int, request: TransitionRequest, *, session: Session) -
     )
     session.commit()
     session.expire_all()
-    return get(match_id, session=session)
+    return get(match_id, session=session, viewer=actor)
 
 
-def respond(match_id: int, request: ResponseRequest, *, session: Session) -> Match:
-    """A party says whether it is interested in a recommended match."""
-    match = get(match_id, session=session)
+def respond(match_id: int, request: ResponseRequest, *, session: Session, actor: User) -> Match:
+    """A party says whether it is interested in a recommended match (or staff record a
+    party's answer given by phone or in a meeting)."""
+    match = get(match_id, session=session, viewer=actor)
+    side = request.side
+    if not actor.is_staff:
+        own = _party_side(match, actor, session=session)
+        if side is not None and side != own:
+            raise Forbidden(f"you answer for the {own} side of this match, not the {side} side")
+        side = own
+    if side is None:
+        raise InvalidInput.field("side", "say which side answers: need or result")
     if match.status != MatchStatus.recommended:
         raise InvalidTransition(
             f"match {match_id} is {match.status}; parties respond once it is recommended"
         )
     if request.response == PartyResponse.declined and request.reason is None:
         raise InvalidInput.field("reason", "declining needs a reason code")
-    setattr(match, f"{request.side}_response", request.response)
-    setattr(match, f"{request.side}_response_reason", request.reason)
+    setattr(match, f"{side}_response", request.response)
+    setattr(match, f"{side}_response_reason", request.reason)
     match.updated_at = utcnow()
     session.add(match)
     session.add(
         _event(
             match,
-            actor=request.actor,
+            actor=actor.username,
             from_status=match.status,
             note=request.note,
             data={
-                "side": str(request.side),
+                "side": str(side),
                 "response": str(request.response),
                 "reason": str(request.reason) if request.reason else None,
             },
@@ -250,8 +308,8 @@ def respond(match_id: int, request: ResponseRequest, *, session: Session) -> Mat
     return match
 
 
-def history(match_id: int, *, session: Session) -> Sequence[ReviewEvent]:
-    get(match_id, session=session)
+def history(match_id: int, *, session: Session, viewer: Viewer) -> Sequence[ReviewEvent]:
+    get(match_id, session=session, viewer=viewer)
     return session.exec(
         select(ReviewEvent).where(ReviewEvent.match_id == match_id).order_by(ReviewEvent.id)
     ).all()
@@ -260,8 +318,21 @@ def history(match_id: int, *, session: Session) -> Sequence[ReviewEvent]:
 # --------------------------------------------------------------------------- queue
 
 
-def queue(query: MatchQueueQuery, *, session: Session) -> tuple[list[dict[str, Any]], int]:
+def queue(
+    query: MatchQueueQuery, *, session: Session, viewer: Viewer
+) -> tuple[list[dict[str, Any]], int]:
+    """Staff see every match; an organization's users the recommended matches of its own
+    listings."""
+    user = access.require_login(viewer)
     conditions: list[Any] = [Match.status.in_([str(s) for s in query.status])]  # type: ignore[attr-defined]
+    if not user.is_staff:
+        conditions += [
+            Match.recommended_at.is_not(None),  # type: ignore[union-attr]
+            or_(
+                TechNeed.organization_id == user.organization_id,
+                ResearchResult.organization_id == user.organization_id,
+            ),
+        ]
     if query.need_id:
         conditions.append(Match.need_id == query.need_id)
     if query.result_id:
@@ -281,7 +352,7 @@ def queue(query: MatchQueueQuery, *, session: Session) -> tuple[list[dict[str, A
     if query.region_group:
         conditions.append(ResearchResult.region.in_(REGION_GROUPS[str(query.region_group)]))  # type: ignore[attr-defined]
     base = (
-        select(Match, TechNeed.title, ResearchResult.title, TechNeed.confidential)
+        select(Match, TechNeed, ResearchResult)
         .join(TechNeed, TechNeed.id == Match.need_id)  # type: ignore[arg-type]
         .join(ResearchResult, ResearchResult.id == Match.result_id)  # type: ignore[arg-type]
         .where(and_(*conditions))
@@ -292,36 +363,66 @@ def queue(query: MatchQueueQuery, *, session: Session) -> tuple[list[dict[str, A
     else:
         order = (Match.status_changed_at, Match.id)  # type: ignore[assignment]
     rows = session.exec(base.order_by(*order).offset(query.offset).limit(query.limit)).all()
-    items = [
-        public(m, need_title, result_title, confidential=secret)
-        for m, need_title, result_title, secret in rows
-    ]
-    return items, total
+    org_ids = {r.organization_id for _, n, r in rows for r in (n, r)} - {None}
+    orgs = _organizations(org_ids, session=session)
+    return [public(m, n, r, viewer=user, organizations=orgs) for m, n, r in rows], total
+
+
+def _organizations(ids: set[int | None], *, session: Session) -> dict[int, Organization]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    rows = session.exec(select(Organization).where(Organization.id.in_(wanted)))  # type: ignore[union-attr]
+    return {o.id: o for o in rows if o.id is not None}
+
+
+def _contact(org: Organization | None) -> dict[str, Any] | None:
+    if org is None:
+        return None
+    return {
+        "organization_id": org.id,
+        "organization": org.name,
+        "contact_name": org.contact_name,
+        "contact_phone": org.contact_phone,
+        "contact_email": org.contact_email,
+    }
 
 
 def public(
     match: Match,
-    need_title: str | None = None,
-    result_title: str | None = None,
+    need: TechNeed,
+    result: ResearchResult,
     *,
-    confidential: bool | None = None,
-    session: Session | None = None,
+    viewer: Viewer,
+    organizations: dict[int, Organization] | None = None,
 ) -> dict[str, Any]:
-    if need_title is None or result_title is None or confidential is None:
-        assert session is not None
-        need = session.get(TechNeed, match.need_id)
-        assert need is not None
-        need_title, confidential = need.title, need.confidential
-        result_title = session.get(ResearchResult, match.result_id).title  # type: ignore[union-attr]
+    """The match as ``viewer`` (who may see it) sees it."""
+    orgs = organizations if organizations is not None else {}
     data = {c.name: getattr(match, c.name) for c in Match.__table__.columns}  # type: ignore[attr-defined]
-    if confidential and data["explanation"]:  # the need's words stay private
+    if (
+        data["explanation"]
+        and need.confidential
+        and not access.insider(viewer, need.organization_id)
+    ):
         data["explanation"] = {**data["explanation"], "terms": [], "fields": []}
+    # Contacts: for staff always; for the parties once staff have recommended the match.
+    shown = access.is_staff(viewer) or match.recommended_at is not None
     data |= {
-        "need_title": need_title,
-        "result_title": result_title,
-        "allowed": allowed(match.status),
+        "need_title": need.title,
+        "result_title": result.title,
+        "allowed": allowed(match.status, viewer),
+        "need_contact": _contact(orgs.get(need.organization_id or 0)) if shown else None,
+        "result_contact": _contact(orgs.get(result.organization_id or 0)) if shown else None,
     }
     return data
+
+
+def public_one(match: Match, *, session: Session, viewer: Viewer) -> dict[str, Any]:
+    need = session.get(TechNeed, match.need_id)
+    result = session.get(ResearchResult, match.result_id)
+    assert need is not None and result is not None
+    orgs = _organizations({need.organization_id, result.organization_id}, session=session)
+    return public(match, need, result, viewer=viewer, organizations=orgs)
 
 
 __all__ = [

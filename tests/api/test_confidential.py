@@ -1,4 +1,5 @@
-"""A confidential need shows the open API only its title, industry and zone."""
+"""A confidential need shows outsiders only its title, industry and zone; its owner and
+staff read all of it."""
 
 from __future__ import annotations
 
@@ -7,49 +8,74 @@ import json
 from fastapi.testclient import TestClient
 
 from tests.services.test_matching import NEED, ZINC
+from tests.support import bearer, make_user
 
 SECRET = "我厂专有的助镀剂配方代号ZX-7"
+CONFIDENTIAL = {
+    **NEED,
+    "confidential": True,
+    "description": NEED["description"] + SECRET,
+    "targets": "锌层附着力达到GB/T 13912要求",
+    "budget_wan": 88,
+}
 
 
-def test_confidential_text_never_leaves_the_open_api(client: TestClient) -> None:
+def _leaks(answer: object) -> bool:
+    text = json.dumps(answer, ensure_ascii=False)
+    return any(s in text for s in ("ZX-7", "助镀剂", "13912", '"budget_wan": 88'))
+
+
+def test_confidential_text_never_reaches_an_outsider(
+    client: TestClient, anon: TestClient, enterprise: dict, institute: dict, engine
+) -> None:  # noqa: ANN001
+    owner = bearer(make_user(engine, "enterprise", enterprise["id"]))
     need = client.post(
-        "/api/v1/needs",
-        json={
-            **NEED,
-            "confidential": True,
-            "description": NEED["description"] + SECRET,
-            "targets": "锌层附着力达到GB/T 13912要求",
-            "budget_wan": 88,
-        },
-    )
-    assert need.status_code == 201
-    need_id = need.json()["id"]
-    result = client.post("/api/v1/results", json=ZINC).json()["id"]
+        "/api/v1/needs", json={**CONFIDENTIAL, "organization_id": enterprise["id"]}
+    ).json()
+    need_id = need["id"]
+    result = client.post("/api/v1/results", json={**ZINC, "organization_id": institute["id"]})
+    result_id = result.json()["id"]
     client.app.state.matching.refresh()  # type: ignore[attr-defined]
+    client.post("/api/v1/matches/refresh")
+    match_id = client.get("/api/v1/matches").json()["items"][0]["id"]
+    for to in ("shortlisted", "recommended"):  # now the institute sees the match
+        client.post(f"/api/v1/matches/{match_id}/transitions", json={"to": to})
 
-    answers = [
-        need.json(),
-        client.get(f"/api/v1/needs/{need_id}").json(),
-        client.get("/api/v1/needs").json(),
-        client.get("/api/v1/needs", params={"q": "热镀锌钢管"}).json(),  # its title: found
-        client.get(f"/api/v1/results/{result}/matches").json(),
-        client.patch(f"/api/v1/needs/{need_id}", json={"status": "open"}).json(),
-        client.post("/api/v1/matches/refresh").json(),
-        client.get("/api/v1/matches").json(),
-    ]
-    for answer in answers:
-        text = json.dumps(answer, ensure_ascii=False)
-        assert "ZX-7" not in text and "助镀剂" not in text and "13912" not in text
-        assert '"budget_wan": 88' not in text
-    shown = answers[1]
-    assert (shown["title"], shown["industry"], shown["zone"]) == (
-        NEED["title"],
-        NEED["industry"],
-        NEED["zone"],
-    )
-    assert shown["current_state"] is None and shown["organization_id"] is None
-    assert answers[3]["total"] == 1
-    assert client.get("/api/v1/needs", params={"q": "ZX-7"}).json()["total"] == 0
-    matched = answers[4]["items"][0]
-    assert matched["need"]["id"] == need_id and matched["explanation"]["terms"] == []
-    assert answers[7]["total"] == 1 and answers[7]["items"][0]["explanation"]["terms"] == []
+    outsider = bearer(make_user(engine, "institute", institute["id"]))
+    for headers in ({}, outsider):
+        answers = [
+            anon.get(f"/api/v1/needs/{need_id}", headers=headers),
+            anon.get("/api/v1/needs", headers=headers),
+            anon.get("/api/v1/needs", params={"q": "热镀锌钢管"}, headers=headers),
+            anon.get(f"/api/v1/needs/{need_id}/matches", headers=headers),
+            anon.get(f"/api/v1/results/{result_id}/matches", headers=headers),
+            anon.post("/api/v1/match", json={"text": "热镀锌 锌层", "target": "needs"}),
+        ]
+        if headers:
+            answers += [
+                anon.get("/api/v1/matches", headers=headers),
+                anon.get(f"/api/v1/matches/{match_id}", headers=headers),
+            ]
+        for answer in answers:
+            assert answer.status_code == 200, answer.text
+            assert not _leaks(answer.json()), answer.request.url
+        shown = answers[0].json()
+        assert (shown["title"], shown["industry"], shown["zone"]) == (
+            NEED["title"],
+            NEED["industry"],
+            NEED["zone"],
+        )
+        assert shown["current_state"] is None and shown["organization_id"] is None
+        assert answers[2].json()["total"] == 1  # found by its title
+        assert anon.get("/api/v1/needs", params={"q": "ZX-7"}, headers=headers).json()["total"] == 0
+        assert answers[3].json()["items"][0]["explanation"]["terms"] == []
+        assert answers[4].json()["items"][0]["need"]["id"] == need_id
+
+    # The owner and staff read everything, and search finds the secret for them.
+    for headers in (owner, dict(client.headers)):
+        full = anon.get(f"/api/v1/needs/{need_id}", headers=headers).json()
+        assert SECRET in full["description"] and full["budget_wan"] == 88
+        found = anon.get("/api/v1/needs", params={"q": "ZX-7"}, headers=headers).json()
+        assert found["total"] == 1
+        matches = anon.get(f"/api/v1/needs/{need_id}/matches", headers=headers).json()
+        assert matches["items"][0]["explanation"]["terms"]

@@ -21,7 +21,7 @@ def _suggested(client: TestClient) -> tuple[int, list[dict]]:
 def _move(client: TestClient, match_id: int, to: str, **extra: object):  # noqa: ANN202
     return client.post(
         f"/api/v1/matches/{match_id}/transitions",
-        json={"to": to, "actor": "王敏（转移中心）", **extra},
+        json={"to": to, **extra},
     )
 
 
@@ -50,7 +50,7 @@ def test_the_whole_way_to_a_contract(client: TestClient) -> None:
     _move(client, match, "recommended", note="推荐给双方")
     r = client.post(
         f"/api/v1/matches/{match}/responses",
-        json={"side": "need", "response": "interested", "actor": "企业联系人"},
+        json={"side": "need", "response": "interested"},
     )
     assert r.json()["need_response"] == "interested"
     _move(client, match, "connected", note="双方在中捷高新区对接")
@@ -82,7 +82,8 @@ def test_the_whole_way_to_a_contract(client: TestClient) -> None:
         ("recommended", "connected"),
         ("connected", "contracted"),
     ]
-    assert history[2]["note"] == "推荐给双方" and history[2]["actor"] == "王敏（转移中心）"
+    assert history[2]["note"] == "推荐给双方" and history[2]["actor"] == "staff"
+    assert history[0]["actor"] == "matcher"
 
 
 def test_transitions_outside_the_machine_are_409(client: TestClient) -> None:
@@ -98,7 +99,7 @@ def test_transitions_outside_the_machine_are_409(client: TestClient) -> None:
     assert _move(client, match, "shortlisted").status_code == 409  # closed
     early = client.post(
         f"/api/v1/matches/{items[1]['id']}/responses",
-        json={"side": "result", "response": "interested", "actor": "x"},
+        json={"side": "result", "response": "interested"},
     )
     assert early.status_code == 409
 
@@ -106,27 +107,22 @@ def test_transitions_outside_the_machine_are_409(client: TestClient) -> None:
 def test_manual_match_and_conflicts(client: TestClient) -> None:
     need, items = _suggested(client)
     taken = items[0]["result_id"]
-    r = client.post("/api/v1/matches", json={"need_id": need, "result_id": taken, "actor": "staff"})
+    r = client.post("/api/v1/matches", json={"need_id": need, "result_id": taken})
     assert r.status_code == 409
     other = client.post("/api/v1/results", json={**UNRELATED, "title": "另一项益生菌成果"}).json()
     r = client.post(
         "/api/v1/matches",
-        json={
-            "need_id": need,
-            "result_id": other["id"],
-            "origin": "institute",
-            "actor": "河北农业大学",
-        },
+        json={"need_id": need, "result_id": other["id"], "note": "电话沟通后补录"},
     )
     assert r.status_code == 201
     assert (r.json()["origin"], r.json()["status"], r.json()["score"]) == (
-        "institute",
+        "staff",
         "suggested",
         None,
     )
-    missing = client.post(
-        "/api/v1/matches", json={"need_id": 999999, "result_id": taken, "actor": "s"}
-    )
+    history = client.get(f"/api/v1/matches/{r.json()['id']}/history").json()["events"]
+    assert (history[0]["actor"], history[0]["note"]) == ("staff", "电话沟通后补录")
+    missing = client.post("/api/v1/matches", json={"need_id": 999999, "result_id": taken})
     assert missing.status_code == 422 and missing.json()["detail"][0]["loc"] == ["body", "need_id"]
 
 
