@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from sqlalchemy import Engine
 
 from techmatch import __version__
@@ -49,6 +51,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=__version__,
         lifespan=lifespan,
     )
+    process = str(os.getpid())
+
+    @app.middleware("http")
+    async def _served_by(request: Request, call_next: Any) -> Response:
+        # Which worker process answered: with ``--workers N`` each keeps its own index.
+        response: Response = await call_next(request)
+        response.headers["X-Process-Id"] = process
+        return response
+
     app.state.engine = engine
     app.state.settings = settings
     app.state.matching = service
