@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from sqlalchemy import Engine
 
-from techmatch import __version__
+from techmatch import __version__, web
 from techmatch.api import auth, errors, health, listings, matching, review, stats
 from techmatch.config import Settings, get_settings
 from techmatch.db import make_engine, migrate
@@ -78,4 +78,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for router in routers:
         api.include_router(router)
     app.include_router(api)
+    web.install(app)
     return app

@@ -24,7 +24,6 @@ _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 def get_viewer(
     request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
 ) -> User | None:
-    token = token or getattr(request.state, "cookie_token", None)
     if not token:
         return None
     try:

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
@@ -53,13 +53,27 @@ def _validation_detail(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return detail
 
 
+def _page(request: Request, status: int, detail: object) -> Response | None:
+    """Pages (everything outside the API) answer errors as a page, not JSON."""
+    page = getattr(request.app.state, "error_page", None)
+    if page is None or request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+        return None
+    response: Response = page(request, status, detail)
+    return response
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": _validation_detail(exc.errors())})
+    async def _request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        detail = _validation_detail(exc.errors())
+        return _page(request, 422, detail) or JSONResponse(
+            status_code=422, content={"detail": detail}
+        )
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        if (page := _page(request, exc.status_code, exc.detail)) is not None:
+            return page
         detail = exc.detail
         if exc.status_code == 400 and detail == "There was an error parsing the body":
             # FastAPI's words when the body cannot even be decoded (invalid UTF-8).
@@ -71,21 +85,21 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        status = next((s for t, s in _STATUS if isinstance(exc, t)), 400)
+        detail: object = exc.errors if isinstance(exc, InvalidInput) else str(exc)
+        if (page := _page(request, status, detail)) is not None:
+            return page
         if isinstance(exc, InvalidInput):
             body = [{**e, "loc": ["body", *e["loc"]]} for e in exc.errors]
             return JSONResponse(status_code=422, content={"detail": body})
-        if isinstance(exc, Unauthorized):
-            return JSONResponse(
-                status_code=401,
-                content={"detail": str(exc)},
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        status = next((s for t, s in _STATUS if isinstance(exc, t)), 400)
-        return JSONResponse(status_code=status, content={"detail": str(exc)})
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(status_code=status, content={"detail": detail}, headers=headers)
 
 
 _STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (InvalidInput, 422),
+    (Unauthorized, 401),
     (NotFound, 404),
     (Conflict, 409),
     (Forbidden, 403),

@@ -408,6 +408,9 @@ def public(
     # Contacts: for staff always; for the parties once staff have recommended the match.
     shown = access.is_staff(viewer) or match.recommended_at is not None
     data |= {
+        # For the pages, which side a party is on (the API's schema leaves these out).
+        "need_organization_id": need.organization_id,
+        "result_organization_id": result.organization_id,
         "need_title": need.title,
         "result_title": result.title,
         "allowed": allowed(match.status, viewer),

@@ -127,3 +127,31 @@ def as_csv(rows: list[dict[str, Any]]) -> str:
         flat |= {f"rejected_{r}": row["rejections"][r] for r in reasons}
         writer.writerow(flat)
     return out.getvalue()
+
+
+def contracts_by_month(*, session: Session, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Contracts signed per month (by the day staff recorded them), with their value;
+    every month from ``start`` to ``end`` appears, with zeros where nothing was signed."""
+    lo = dt.datetime.combine(start, dt.time.min)
+    hi = dt.datetime.combine(end, dt.time.max)
+    months: dict[str, dict[str, Any]] = {}
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        key = f"{year:04d}-{month:02d}"
+        months[key] = {"month": key, "contracts": 0, "value_wan": 0.0}
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for at, value in session.exec(
+        select(ReviewEvent.at, Match.contract_value_wan)
+        .join(Match, Match.id == ReviewEvent.match_id)  # type: ignore[arg-type]
+        .where(
+            ReviewEvent.to_status == MatchStatus.contracted,
+            ReviewEvent.from_status != MatchStatus.contracted,
+            ReviewEvent.at >= lo,
+            ReviewEvent.at <= hi,
+        )
+    ):
+        row = months.get(f"{at.year:04d}-{at.month:02d}")
+        if row is not None:
+            row["contracts"] += 1
+            row["value_wan"] += value or 0.0
+    return list(months.values())

@@ -8,6 +8,7 @@ the good rows are written and the bad ones reported.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -86,21 +87,69 @@ def _csv_value(name: str, raw: str) -> Any:
     return text
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """(line, row) pairs; a row that cannot be parsed comes as an error message."""
+def _cell_rows(
+    header: list[str], rows: Iterable[tuple[int, list[Any]]]
+) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """Table rows (CSV or a spreadsheet) under a header row → import rows."""
+    for line, cells in rows:
+        values: dict[str, Any] = {}
+        try:
+            for name, cell in zip(header, cells, strict=False):
+                if not name or cell is None:
+                    continue
+                if isinstance(cell, dt.datetime):
+                    cell = cell.date()
+                if isinstance(cell, str):
+                    if not cell.strip():
+                        continue
+                    values[name] = _csv_value(name, cell)
+                elif name in LIST_FIELDS:
+                    values[name] = [str(cell)]
+                else:
+                    values[name] = cell.isoformat() if isinstance(cell, dt.date) else cell
+        except json.JSONDecodeError as exc:
+            yield line, f"a list cell is not a JSON array: {exc}"
+            continue
+        if values:
+            yield line, values
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    from openpyxl import load_workbook
+
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        yield 0, f"not an Excel (.xlsx) workbook: {exc}"
+        return
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+    yield from _cell_rows(header, ((n, list(r)) for n, r in enumerate(rows, start=2)))
+    book.close()
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    return read_content(path.name, path.read_bytes())
+
+
+def read_content(name: str, content: bytes) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line, row) pairs of a JSONL, CSV or .xlsx file's content; a row that cannot be
+    parsed comes as an error message."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        yield from _xlsx_rows(content)
+        return
+    try:
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         yield 0, f"file is not UTF-8 text: {exc}"
         return
-    if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        for row in reader:
-            line = reader.line_num
-            try:
-                yield line, {k: _csv_value(k, v) for k, v in row.items() if k and v and v.strip()}
-            except json.JSONDecodeError as exc:
-                yield line, f"a list cell is not a JSON array: {exc}"
+    if suffix == ".csv":
+        reader = csv.reader(io.StringIO(text))
+        header = [h.strip() for h in next(reader, [])]
+        numbered = ((reader.line_num, list(row)) for row in reader)
+        yield from _cell_rows(header, numbered)
         return
     for line, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
@@ -113,13 +162,18 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
         yield line, row if isinstance(row, dict) else "a line must be a JSON object"
 
 
-def _to_create(kind: Kind, row: dict[str, Any], *, session: Session) -> Any:
-    """Import row → Create schema: ``id`` is the code, ``organization`` an organization code."""
+def _to_create(
+    kind: Kind, row: dict[str, Any], *, session: Session, owner: int | None = None
+) -> Any:
+    """Import row → Create schema: ``id`` is the code, ``organization`` an organization code
+    (or every row belongs to ``owner``)."""
     data = {k: v for k, v in row.items() if v is not None}
     if "id" in data:
         data["code"] = str(data.pop("id"))
     org_code = data.pop("organization", None)
-    if org_code is not None and kind is not ORGANIZATIONS:
+    if owner is not None:
+        data["organization_id"] = owner
+    elif org_code is not None and kind is not ORGANIZATIONS:
         org_id = session.exec(
             select(Organization.id).where(Organization.code == str(org_code))
         ).first()
@@ -135,19 +189,42 @@ def _to_create(kind: Kind, row: dict[str, Any], *, session: Session) -> Any:
 def import_files(
     paths: Iterable[Path], *, session: Session, skip_invalid: bool = False
 ) -> ImportReport:
+    files = []
+    for path in paths:
+        rows = list(read_rows(path))
+        first = next((r for _, r in rows if isinstance(r, dict)), None)
+        files.append((path.name, detect_kind(path, first), rows))
+    return _import(files, session=session, skip_invalid=skip_invalid)
+
+
+def import_upload(
+    kind: Kind, name: str, content: bytes, *, session: Session, owner: int | None
+) -> ImportReport:
+    """One uploaded file (JSONL, CSV or .xlsx) of ``kind``; with ``owner``, every row belongs
+    to that organization whatever the file says. All or nothing."""
+    rows = list(read_content(name, content))
+    if not rows:
+        return ImportReport(errors=[RowError(name, 0, "the file holds no rows")])
+    return _import([(name, kind, rows)], session=session, owner=owner)
+
+
+def _import(
+    files: list[tuple[str, Kind, list[tuple[int, dict[str, Any] | str]]]],
+    *,
+    session: Session,
+    skip_invalid: bool = False,
+    owner: int | None = None,
+) -> ImportReport:
     report = ImportReport()
     try:
-        for path in paths:
-            rows = list(read_rows(path))
-            first = next((r for _, r in rows if isinstance(r, dict)), None)
-            kind = detect_kind(path, first)
+        for name, kind, rows in files:
             codes_seen: set[str] = set()
             for line, row in rows:
-                error = _import_row(kind, row, codes_seen, session=session)
+                error = _import_row(kind, row, codes_seen, session=session, owner=owner)
                 if error is None:
                     report.created[kind.name] = report.created.get(kind.name, 0) + 1
                 else:
-                    report.errors.append(RowError(path.name, line, error))
+                    report.errors.append(RowError(name, line, error))
         if report.errors and not skip_invalid:
             session.rollback()
             report.created = {}
@@ -161,12 +238,17 @@ def import_files(
 
 
 def _import_row(
-    kind: Kind, row: dict[str, Any] | str, codes_seen: set[str], *, session: Session
+    kind: Kind,
+    row: dict[str, Any] | str,
+    codes_seen: set[str],
+    *,
+    session: Session,
+    owner: int | None = None,
 ) -> str | None:
     if isinstance(row, str):
         return row
     try:
-        data = _to_create(kind, row, session=session)
+        data = _to_create(kind, row, session=session, owner=owner)
         code = getattr(data, "code", None)
         if code is not None and code in codes_seen:
             return f"id '{code}' appears twice in this file"
