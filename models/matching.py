@@ -25,10 +25,21 @@ class ListingTokens(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime)
 
 
+DEFAULT_SUGGESTION_MIN_SCORE = 0.05
+
+
 class MatchingState(SQLModel, table=True):
-    """One row: ``version`` grows with every change to needs or results."""
+    """One row: ``version`` grows with every change to needs or results; staff set the score
+    a pair needs to become a suggestion."""
 
     __tablename__ = "matching_state"
 
     id: int = Field(default=1, primary_key=True)
     version: int = 0
+    suggestion_min_score: float = DEFAULT_SUGGESTION_MIN_SCORE
+
+
+class SuggestionSettings(SQLModel):
+    """What staff tune about the matcher's suggestions (top 20 per open need)."""
+
+    min_score: float = Field(ge=0, le=1)

@@ -16,3 +16,8 @@ FILES = ("organizations.jsonl", "needs.jsonl", "results.jsonl")
 def paths() -> list[Path]:
     root = resources.files(__name__)
     return [Path(str(root.joinpath(name))) for name in FILES]
+
+
+def reviews_path() -> Path:
+    """The demo's review story: how staff took some suggested pairs towards contracts."""
+    return Path(str(resources.files(__name__).joinpath("reviews.jsonl")))

@@ -30,26 +30,44 @@ def _engine():  # noqa: ANN202 - an sqlalchemy Engine
 
 def _demo_organizations(session: Session) -> dict[Role, int | None]:
     """The demo enterprise and institute users act for the demo organizations with the most
-    listings."""
+    recommended matches (so their pages show the workflow), then the most listings."""
     from sqlalchemy import func
     from sqlmodel import select
 
     from models.listings import Organization, ResearchResult, TechNeed
+    from models.review import Match
 
     chosen: dict[Role, int | None] = {}
-    for role, table, kind in (
-        (Role.enterprise, TechNeed, "enterprise"),
-        (Role.institute, ResearchResult, "institute"),
+    for role, table, key, kind in (
+        (Role.enterprise, TechNeed, Match.need_id, "enterprise"),
+        (Role.institute, ResearchResult, Match.result_id, "institute"),
     ):
-        row = session.exec(
+        recommended = func.count(Match.recommended_at)
+        chosen[role] = session.exec(
             select(Organization.id)
             .join(table, table.organization_id == Organization.id)  # type: ignore[arg-type]
+            .outerjoin(Match, key == table.id)  # type: ignore[arg-type]
             .where(Organization.kind == kind)
             .group_by(Organization.id)
-            .order_by(func.count().desc(), Organization.id)
+            .order_by(recommended.desc(), func.count(table.id.distinct()).desc(), Organization.id)  # type: ignore[union-attr]
         ).first()
-        chosen[role] = row
     return chosen
+
+
+def _load_demo(engine, session: Session) -> transfer.ImportReport:  # noqa: ANN001 - an Engine
+    """The demo listings, the matcher's suggestions and the demo's review story."""
+    from techmatch.services import demo
+    from techmatch.services.matching import MatchingService
+    from techmatch.services.review import refresh_suggestions
+
+    report = transfer.import_files(seed_data.paths(), session=session)
+    if report.written:
+        service = MatchingService(engine, poll_seconds=0)
+        service.refresh()
+        refresh_suggestions(service, session=session)
+        moved = demo.load_review_story(seed_data.reviews_path(), session=session)
+        log.info("demo data loaded: %s; %d matches under review", report.created, moved)
+    return report
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -67,8 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.demo:
         with Session(engine) as session:
             if transfer.is_empty(session=session):
-                report = transfer.import_files(seed_data.paths(), session=session)
-                log.info("demo data loaded: %s", report.created)
+                _load_demo(engine, session)
             made = users.ensure_demo_users(_demo_organizations(session), session=session)
         print("demo users (new passwords at every start):")
         for username, role, password in made:
@@ -130,11 +147,12 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    with Session(_engine()) as session:
+    engine = _engine()
+    with Session(engine) as session:
         if not transfer.is_empty(session=session):
             print("the database already holds listings; demo data not loaded")
             return 0
-        report = transfer.import_files(seed_data.paths(), session=session)
+        report = _load_demo(engine, session)
     _print_report(report)
     return 0 if report.written else 1
 

@@ -70,3 +70,35 @@ def test_no_templated_repetition() -> None:
         assert len({r["title"] for r in rows}) == len(rows)
         openings = Counter(r[field][:12] for r in rows)
         assert openings.most_common(1)[0][1] <= 3, openings.most_common(3)
+
+
+def test_review_story_takes_pairs_to_contracts(session: Session, engine, matcher) -> None:  # noqa: ANN001
+    """The demo's review history: every step a move the state machine allows, dated in the
+    past, and the zones' figures count what it did; loading it twice changes nothing."""
+    import datetime as dt
+
+    from sqlmodel import select
+
+    from models.review import Match, ReviewEvent
+    from techmatch.services import demo, stats
+    from techmatch.services.matching import MatchingService
+    from techmatch.services.review import refresh_suggestions
+
+    transfer.import_files(seed_data.paths(), session=session)
+    service = MatchingService(engine, poll_seconds=0, matcher=matcher)
+    service.refresh()
+    refresh_suggestions(service, session=session)
+    moved = demo.load_review_story(seed_data.reviews_path(), session=session)
+    stories = seed_data.reviews_path().read_text(encoding="utf-8").splitlines()
+    assert moved == len(stories) >= 12
+    reviewed = session.exec(select(Match).where(Match.status != "suggested")).all()
+    last_moves = [[s["to"] for s in json.loads(line)["steps"] if "to" in s][-1] for line in stories]
+    assert Counter(m.status for m in reviewed) == Counter(last_moves)
+    today = dt.date.today()
+    assert all(m.created_at.date() < today for m in reviewed)
+    total = stats.figures(session=session, start=today - dt.timedelta(days=400), end=today)[0]
+    assert total["contracts"] == 5 and total["contract_value_wan"] == 469
+    assert total["rejections"]["cost"] == 1 and total["median_days_to_contract"] > 30
+    events = len(session.exec(select(ReviewEvent)).all())
+    assert demo.load_review_story(seed_data.reviews_path(), session=session) == 0
+    assert len(session.exec(select(ReviewEvent)).all()) == events

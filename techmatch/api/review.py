@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
+from models.matching import SuggestionSettings
 from models.review import (
     ManualMatchRequest,
     MatchesPublic,
@@ -59,6 +60,27 @@ def create_match(body: ManualMatchRequest, session: SessionDep, viewer: UserDep)
 def refresh(session: SessionDep, request: Request, viewer: UserDep) -> Any:
     access.require_staff(viewer)
     return review.refresh_suggestions(request.app.state.matching, session=session)
+
+
+@router.get(
+    "/settings",
+    response_model=SuggestionSettings,
+    responses={**FORBIDDEN},
+    summary="The score a pair needs to become a suggestion",
+)
+def read_settings(session: SessionDep, viewer: UserDep) -> Any:
+    access.require_staff(viewer)
+    return review.suggestion_settings(session=session)
+
+
+@router.put(
+    "/settings",
+    response_model=SuggestionSettings,
+    responses={**FORBIDDEN, **BAD_BODY},
+    summary="Set the score a pair needs to become a suggestion (applies from the next refresh)",
+)
+def write_settings(body: SuggestionSettings, session: SessionDep, viewer: UserDep) -> Any:
+    return review.set_suggestion_settings(body, session=session, actor=viewer)
 
 
 @router.get(

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from matcher.rank import REGION_GROUPS
 from models.listings import Organization, ResearchResult, TechNeed, utcnow
 from models.matches import MatchQuery
+from models.matching import DEFAULT_SUGGESTION_MIN_SCORE, MatchingState, SuggestionSettings
 from models.review import (
     TRANSITIONS,
     ManualMatchRequest,
@@ -37,7 +38,6 @@ from techmatch.services.matching import MatchingService, results_for_need
 log = logging.getLogger(__name__)
 
 SUGGESTIONS_PER_NEED = 20
-DEFAULT_MIN_SCORE = 0.05
 
 
 class InvalidTransition(Conflict):
@@ -101,12 +101,15 @@ def refresh_suggestions(
     service: MatchingService,
     *,
     session: Session,
-    min_score: float = DEFAULT_MIN_SCORE,
+    min_score: float | None = None,
     per_need: int = SUGGESTIONS_PER_NEED,
 ) -> dict[str, int]:
-    """Keep a suggested match for the top results of every open need. New pairs become
-    ``suggested``; a still-unreviewed suggestion gets the new score; a reviewed match is never
-    touched, and no pair is ever stored twice."""
+    """Keep a suggested match for the top results of every open need that score at least
+    ``min_score`` (default: the threshold staff set). New pairs become ``suggested``; a
+    still-unreviewed suggestion gets the new score; a reviewed match is never touched, and no
+    pair is ever stored twice."""
+    if min_score is None:
+        min_score = suggestion_settings(session=session).min_score
     counts = {"created": 0, "updated": 0}
     needs = session.exec(select(TechNeed.id).where(TechNeed.status == "open")).all()
     for need_id in needs:
@@ -141,6 +144,26 @@ def refresh_suggestions(
         except IntegrityError:  # another process stored the same pair meanwhile
             session.rollback()
     return counts
+
+
+def suggestion_settings(*, session: Session) -> SuggestionSettings:
+    state = session.get(MatchingState, 1)
+    value = state.suggestion_min_score if state else DEFAULT_SUGGESTION_MIN_SCORE
+    return SuggestionSettings(min_score=value)
+
+
+def set_suggestion_settings(
+    settings: SuggestionSettings, *, session: Session, actor: User
+) -> SuggestionSettings:
+    """Staff set the score a pair needs to become a suggestion (from the next refresh on;
+    suggestions already stored stay)."""
+    access.require_staff(actor)
+    state = session.get(MatchingState, 1) or MatchingState(id=1)
+    state.suggestion_min_score = settings.min_score
+    session.add(state)
+    session.commit()
+    log.info("%s set the suggestion threshold to %.3f", actor.username, settings.min_score)
+    return suggestion_settings(session=session)
 
 
 def create(request: ManualMatchRequest, *, session: Session, actor: User) -> Match:

@@ -41,7 +41,7 @@ def monthly(
     title: str, months: Sequence[str], counts: Sequence[int], values: Sequence[float], unit: str
 ) -> Markup:
     """Columns of contracts per month, each labelled with the month's contract value."""
-    width, height, left, bottom, top = 640, 220, 30, 40, 30
+    width, height, left, bottom, top = 960, 240, 30, 40, 30
     n = max(len(months), 1)
     slot = (width - left - 10) / n
     most = max(max(counts, default=0), 1)

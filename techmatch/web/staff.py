@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from models.codes import Zone
 from models.listings import ResearchResult, TechNeed
+from models.matching import SuggestionSettings
 from models.review import MatchQueueQuery, TransitionRequest
 from models.users import User
 from techmatch.api.deps import ItemId, SessionDep
@@ -52,9 +53,29 @@ def queue_page(request: Request, session: SessionDep, viewer: PageUserDep) -> Re
     return render(
         request,
         "review_queue.html",
-        {"items": items, "total": total, "query": query, "errors": errors, "page": QUEUE_PAGE},
+        {
+            "items": items,
+            "total": total,
+            "query": query,
+            "errors": errors,
+            "page": QUEUE_PAGE,
+            "threshold": review.suggestion_settings(session=session).min_score,
+        },
         viewer=viewer,
     )
+
+
+@router.post("/review/settings", dependencies=[CsrfDep])
+def suggestion_threshold(
+    session: SessionDep, viewer: PageUserDep, min_score: Annotated[str, Form()]
+) -> Response:
+    data, errors = validated(SuggestionSettings, {"min_score": min_score})
+    if data is None:
+        raise InvalidInput(
+            [{"loc": ["min_score"], "msg": errors["min_score"], "type": "value_error"}]
+        )
+    review.set_suggestion_settings(data, session=session, actor=viewer)
+    return RedirectResponse("/review?done=saved", status_code=303)
 
 
 def _marked(match: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

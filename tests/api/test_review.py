@@ -141,3 +141,26 @@ def test_queue_filters_and_sorting(client: TestClient) -> None:
     aged = client.get("/api/v1/matches", params={"sort": "age"}).json()["items"]
     assert aged[-1]["id"] == items[0]["id"]  # just changed: waiting the shortest
     assert client.get("/api/v1/matches/424242/history").status_code == 404
+
+
+def test_staff_set_the_suggestion_threshold(client: TestClient, anon: TestClient, engine) -> None:  # noqa: ANN001
+    from tests.support import bearer, make_user
+
+    assert client.get("/api/v1/matches/settings").json() == {"min_score": 0.05}
+    need = client.post("/api/v1/needs", json=NEED).json()["id"]
+    for r in (ZINC, ENGLISH, UNRELATED):
+        client.post("/api/v1/results", json=r)
+    client.app.state.matching.refresh()  # type: ignore[attr-defined]
+    scores = [i["score"] for i in client.get(f"/api/v1/needs/{need}/matches").json()["items"]]
+    between = (scores[0] + scores[1]) / 2  # only the best result clears it
+    r = client.put("/api/v1/matches/settings", json={"min_score": between})
+    assert r.status_code == 200 and r.json()["min_score"] == between
+    assert client.post("/api/v1/matches/refresh").json()["created"] == 1
+    bad = client.put("/api/v1/matches/settings", json={"min_score": 1.5})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "min_score"]
+    outsider = bearer(make_user(engine, "institute"))
+    assert (
+        anon.put("/api/v1/matches/settings", json={"min_score": 0}, headers=outsider).status_code
+        == 403
+    )
+    assert client.get("/api/v1/matches/settings").json()["min_score"] == between

@@ -76,6 +76,7 @@ def _shot(page, name: str) -> None:  # noqa: ANN001
 def test_staff_review_a_match_to_recommended(browser, demo: dict) -> None:  # noqa: ANN001
     page = _page(browser, demo, "staff")
     page.goto("/review")
+    page.select_option("select[name=status]", "suggested")
     page.select_option("select[name=zone]", "zhongjie-hitech")
     page.select_option("select[name=sort]", "score")
     page.click("#queue-filters button")
