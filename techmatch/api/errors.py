@@ -65,7 +65,7 @@ def _page(request: Request, status: int, detail: object) -> Response | None:
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(request: Request, exc: RequestValidationError) -> Response:
-        detail = _validation_detail(exc.errors())
+        detail = _validation_detail(list(exc.errors()))
         return _page(request, 422, detail) or JSONResponse(
             status_code=422, content={"detail": detail}
         )

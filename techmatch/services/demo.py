@@ -35,6 +35,7 @@ def _pair(need_code: str, result_code: str, *, session: Session, at: dt.datetime
         match = Match(need_id=need.id, result_id=result.id, origin=MatchOrigin.staff)
         session.add(match)
         session.flush()
+        assert match.id is not None
         session.add(ReviewEvent(match_id=match.id, actor="staff", to_status="suggested", at=at))
     else:
         for event in session.exec(select(ReviewEvent).where(ReviewEvent.match_id == match.id)):

@@ -158,7 +158,8 @@ def update(user: User, changes: UserUpdate, *, session: Session) -> User:
 
 def get_all(*, session: Session, limit: int, offset: int) -> tuple[Sequence[User], int]:
     total = session.exec(select(func.count()).select_from(User)).one()
-    rows = session.exec(select(User).order_by(User.id).offset(offset).limit(limit)).all()
+    ordered = select(User).order_by(User.id)  # type: ignore[arg-type]
+    rows = session.exec(ordered.offset(offset).limit(limit)).all()
     return rows, total
 
 

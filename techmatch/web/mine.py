@@ -16,6 +16,7 @@ from models.review import (
     ManualMatchRequest,
     MatchQueueQuery,
     MatchStatus,
+    QueueSort,
     ResponseRequest,
     TransitionRequest,
 )
@@ -199,7 +200,8 @@ async def draft_panel(request: Request, session: SessionDep, viewer: PageUserDep
         budget = values.get("budget_wan")
         try:
             request_model = AdHocMatchRequest(
-                title=values.get("title") or None,
+                title=values.get("title", ""),
+                lang=Lang(values["lang"]) if values.get("lang") in ("zh", "en") else Lang.zh,
                 text=text.strip() or values.get("title", ""),
                 cooperation=values.get("cooperation", []),
                 budget_wan=float(budget) if budget else None,
@@ -292,7 +294,7 @@ def my_matches(request: Request, session: SessionDep, viewer: PageUserDep) -> Re
     if viewer.is_staff:
         return RedirectResponse("/review", status_code=303)
     items, total = review.queue(
-        MatchQueueQuery(status=list(MatchStatus), sort="age", limit=100),
+        MatchQueueQuery(status=list(MatchStatus), sort=QueueSort.age, limit=100),
         session=session,
         viewer=viewer,
     )
@@ -328,6 +330,9 @@ def withdraw(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     review.transition(
-        item_id, TransitionRequest(to="withdrawn", note=note or None), session=session, actor=viewer
+        item_id,
+        TransitionRequest(to=MatchStatus.withdrawn, note=note or None),
+        session=session,
+        actor=viewer,
     )
     return RedirectResponse("/my/matches?done=withdrawn", status_code=303)

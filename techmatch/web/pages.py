@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
+from models.codes import Lang
 from models.matches import MatchQuery
 from models.queries import NeedQuery, ResultQuery
 from models.users import UserUpdate
@@ -196,6 +197,6 @@ def switch_language(
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
     if viewer is not None:  # remembered for the user, on every device
         users.update(
-            users.get(viewer.id or 0, session=session), UserUpdate(lang=lang), session=session
+            users.get(viewer.id or 0, session=session), UserUpdate(lang=Lang(lang)), session=session
         )
     return response

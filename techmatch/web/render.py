@@ -29,7 +29,7 @@ env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-env.install_null_translations(newstyle=True)  # replaced per request by the visitor's language
+env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # replaced per request by the visitor's language
 
 
 def language(request: Request, viewer: User | None) -> str:

@@ -132,7 +132,9 @@ async def transition(
 ) -> Response:
     _staff(viewer)
     form = await request.form()
-    values = {k: v for k, v in form.items() if k != "csrf" and isinstance(v, str) and v.strip()}
+    values: dict[str, Any] = {
+        k: v for k, v in form.items() if k != "csrf" and isinstance(v, str) and v.strip()
+    }
     values["contract_registered"] = "contract_registered" in form
     data, errors = validated(TransitionRequest, values)
     if data is None:

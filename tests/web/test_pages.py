@@ -152,6 +152,10 @@ def test_draft_panel_shows_suggestions_and_what_is_missing(
     assert ZINC["title"] in panel.text
     missing = set(re.findall(r'<li data-field="(\w+)"', panel.text))
     assert missing == {"description", "targets", "budget_wan", "cooperation", "deadline"}
+    untitled = browser.post(
+        "/my/draft", data={"csrf": CSRF, "description": "热镀锌钢管锌层附着力差，锌耗高"}
+    )
+    assert ZINC["title"] in untitled.text  # suggestions before there is a title
 
 
 def test_import_writes_nothing_while_a_row_is_bad(client: TestClient, engine: Engine) -> None:
