@@ -23,7 +23,7 @@ from models.review import (
 from models.users import Role, User
 from techmatch.api.deps import ItemId, SessionDep
 from techmatch.services import access, drafts, listings, matching, review, transfer
-from techmatch.services.errors import Forbidden, InvalidInput
+from techmatch.services.errors import Conflict, Forbidden, InvalidInput
 from techmatch.services.listings import Kind
 from techmatch.web.forms import field_errors, form_values, validated
 from techmatch.web.render import render
@@ -281,11 +281,14 @@ def express_interest(
     result_id: Annotated[int, Form()],
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    review.create(
-        ManualMatchRequest(need_id=need_id, result_id=result_id, note=note or None),
-        session=session,
-        actor=viewer,
-    )
+    try:
+        review.create(
+            ManualMatchRequest(need_id=need_id, result_id=result_id, note=note or None),
+            session=session,
+            actor=viewer,
+        )
+    except Conflict:  # the pair is already with the transfer centre
+        return RedirectResponse(f"/my/results/{result_id}/needs?done=known", status_code=303)
     return RedirectResponse(f"/my/results/{result_id}/needs?done=interest", status_code=303)
 
 

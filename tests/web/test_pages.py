@@ -222,3 +222,20 @@ def test_refusals_are_pages(
     assert page.status_code == status
     assert page.headers["content-type"].startswith("text/html")
     assert client.get("/api/v1/needs/999999").headers["content-type"] == "application/json"
+
+
+def test_institute_expresses_interest_once(client: TestClient, engine: Engine) -> None:
+    org = _org(client, "hebut", "institute", "河北工业大学")
+    result = client.post("/api/v1/results", json={**ZINC, "organization_id": org}).json()["id"]
+    need = client.post("/api/v1/needs", json=NEED).json()["id"]
+    client.app.state.matching.refresh()  # type: ignore[attr-defined]
+    browser = _as(client, make_user(engine, "institute", org))
+    page = browser.get(f"/my/results/{result}/needs")
+    assert page.status_code == 200 and NEED["title"] in page.text
+    form = {"csrf": CSRF, "need_id": str(need), "result_id": str(result), "note": "可派人到厂"}
+    first = browser.post("/my/interest", data=form)
+    assert first.headers["location"].endswith("done=interest")
+    again = browser.post("/my/interest", data=form)
+    assert again.headers["location"].endswith("done=known")
+    queue = client.get("/api/v1/matches", params={"need_id": need}).json()["items"]
+    assert [(m["origin"], m["result_id"]) for m in queue] == [("institute", result)]
