@@ -40,6 +40,8 @@ def _query(model: type[Any], request: Request) -> tuple[Any, dict[str, str]]:
     and left out."""
     params = {k: v for k, v in request.query_params.items() if v.strip()}
     params["limit"] = str(PAGE_SIZE)
+    if "country" in params:  # people type pl as readily as PL
+        params["country"] = params["country"].strip().upper()
     try:
         return model.model_validate(params), {}
     except ValidationError as exc:
