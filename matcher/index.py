@@ -18,6 +18,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -85,19 +86,22 @@ class ChannelIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), []
         vocabulary = self.vocabulary_
         terms = list(counts)
-        found = np.asarray([vocabulary.get(t, -1) for t in terms], dtype=np.int64)
-        tf = np.asarray([counts[t] for t in terms], dtype=np.float64)
+        size = len(terms)
+        found = np.fromiter(map(vocabulary.get, terms, repeat(-1)), dtype=np.int64, count=size)
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=size)
         tf = 1.0 + np.log(tf)  # sublinear, as the documents' (counts are at least 0.5)
         unseen_idf = np.log(1.0 + self.matrix_.shape[0]) + 1.0
         known = found >= 0
-        weights = tf * np.where(known, self.idf_[np.where(known, found, 0)], unseen_idf)
+        safe = np.where(known, found, 0)
+        idf = self.idf_[safe]
+        weights = tf * np.where(known, idf, unseen_idf)
         norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
         # Terms in a large share of a large corpus (idf below MIN_IDF and more than
         # LONG_POSTINGS documents) still count in the query's length but are not looked up:
         # their postings are long and their share of any score is tiny.
-        safe = np.where(known, found, 0)
-        postings = self.matrix_.indptr[safe + 1] - self.matrix_.indptr[safe]
-        skip = (self.idf_[safe] < MIN_IDF) & (postings > LONG_POSTINGS)
+        indptr = self.matrix_.indptr
+        postings = indptr[safe + 1] - indptr[safe]
+        skip = (idf < MIN_IDF) & (postings > LONG_POSTINGS)
         keep = np.flatnonzero(known & ~skip)
         return (
             found[keep],

@@ -165,7 +165,7 @@ def rank(
 
     Cost: the postings of the query's terms (one sparse product per channel over only
     those columns), one pass over the scores for the top ``k``, and for the explanations
-    a binary search of the ``k`` documents in each of the query's columns."""
+    the top documents' terms found among those postings (see ``_pairs``)."""
     n = len(index)
     if n == 0:
         return Ranking([], 0, 0)
@@ -213,17 +213,23 @@ def rank(
         explanations = [Explanation({}, (), ())] * len(top_rows)
     ids = index.ids
     matches = [
-        Match(
-            ids[row],
-            round(min(score, 1.0), 6),
-            position + 1,
-            round(100.0 * (candidates - above) / candidates, 2),
-            explanation,
+        _new(
+            Match,
+            (
+                ids[row],
+                round(min(score, 1.0), 6),
+                position,
+                round(100.0 * (candidates - above) / candidates, 2),
+                explanation,
+            ),
         )
-        for position, (row, score, above, explanation) in enumerate(
-            zip(
-                top_rows.tolist(), top_scores.tolist(), at_least.tolist(), explanations, strict=True
-            )
+        for position, row, score, above, explanation in zip(
+            range(1, len(top_rows) + 1),
+            top_rows.tolist(),
+            top_scores.tolist(),
+            at_least.tolist(),
+            explanations,
+            strict=True,
         )
     ]
     return Ranking(matches, candidates, scored)
@@ -334,48 +340,53 @@ def _explanations(
     first = np.cumsum(count := np.bincount(position, minlength=k)) - count
     shown = order[np.arange(len(order)) - first[placed] < EXPLAINED_TERMS]
 
+    rows_of = top_rows.tolist()
     contributions: list[list[Contribution]] = [[] for _ in range(k)]
     concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
+    concept = _NAME_ORDER["concept"]
     for at, term_key, score in zip(
         position[shown].tolist(), key[shown].tolist(), value[shown].tolist(), strict=True
     ):
-        channel_order, column = divmod(term_key, width)
-        channel, term = _BY_NAME_ORDER[channel_order], terms[channel_order][column]
-        if channel == "concept":
-            known = concepts.get(term)
-            if known is None:
-                ours = tuple(query.surfaces.get(term, ()))
-                known = concepts[term] = (labels.get(term, term), ours, set(ours))
-            label, ours, our_set = known
-            theirs = tuple(index.surface_forms(int(top_rows[at]), term))
-            # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
-            # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
-            bridge = bool(ours and theirs) and not our_set.intersection(theirs)
-            contribution = (channel, term, label, round(score, 6), ours, theirs, bridge)
-        else:
-            contribution = (channel, term, term, round(score, 6), (), (), False)
-        contributions[at].append(_new(Contribution, contribution))
+        channel, column = divmod(term_key, width)
+        term = terms[channel][column]
+        if channel != concept:
+            name = _BY_NAME_ORDER[channel]
+            contribution = (name, term, term, round(score, 6), (), (), False)
+            contributions[at].append(_new(Contribution, contribution))
+            continue
+        known = concepts.get(term)
+        if known is None:
+            ours = tuple(query.surfaces.get(term, ()))
+            known = concepts[term] = (labels.get(term, term), ours, set(ours))
+        label, ours, our_set = known
+        theirs = tuple(index.surface_forms(rows_of[at], term))
+        # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
+        # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
+        bridge = bool(ours and theirs) and not our_set.intersection(theirs)
+        contributions[at].append(
+            _new(Contribution, ("concept", term, label, round(score, 6), ours, theirs, bridge))
+        )
 
     q = query.facets
     cooperation: dict[tuple[str, ...], FieldCheck] = {}
     maturity: dict[tuple[str | None, int | None], FieldCheck] = {}
     explanations = []
-    for at, d in enumerate(index.facets(top_rows)):
-        agree = cooperation.get(d.cooperation)
+    for at, (kind, matures, trl, modes, money) in enumerate(index.facets(top_rows)):
+        agree = cooperation.get(modes)
         if agree is None:
-            agree = cooperation[d.cooperation] = _cooperation_check(q.cooperation, d.cooperation)
-        result = (d.maturity, d.trl) if d.maturity or d.trl else (q.maturity, q.trl)
+            agree = cooperation[modes] = _cooperation_check(q.cooperation, modes)
+        result = (matures, trl) if matures or trl else (q.maturity, q.trl)
         ready = maturity.get(result)
         if ready is None:
             ready = maturity[result] = _maturity_check(*result)
-        money = _money_check(*_budget_and_price(q.kind, q.money_wan, d.kind, d.money_wan))
+        price = _money_check(*_budget_and_price(q.kind, q.money_wan, kind, money))
         explanations.append(
             _new(
                 Explanation,
                 (
                     {name: total[at] for name, count, total in totals if count[at]},
                     tuple(contributions[at]),
-                    (agree, money, ready),
+                    (agree, price, ready),
                 ),
             )
         )
