@@ -66,6 +66,20 @@ def cooperation_mask(modes: Sequence[str]) -> int:
     return mask
 
 
+try:  # scipy's own kernels, called without its indexing layer (checks, wrappers)
+    from scipy.sparse._sparsetools import csc_matvec, csr_row_index
+except ImportError:  # pragma: no cover - fall back to the public interface
+    csc_matvec = csr_row_index = None
+
+
+class Columns(NamedTuple):
+    """Some columns of a channel's matrix, copied out as CSC arrays (documents × columns)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+
 @dataclass
 class ChannelIndex:
     """Documents × terms, tf-idf weighted, rows of unit length, column-major."""
@@ -108,6 +122,33 @@ class ChannelIndex:
             (weights[keep] / norm).astype(np.float32),
             [terms[i] for i in keep.tolist()],
         )
+
+    def columns(self, cols: np.ndarray) -> Columns:
+        """The postings of the given columns, in that order: ``matrix_[:, cols]``."""
+        m = self.matrix_
+        if csr_row_index is None:  # pragma: no cover
+            sub = m[:, cols]
+            return Columns(sub.indptr, sub.indices, sub.data)
+        indptr = m.indptr
+        cols = cols.astype(indptr.dtype)
+        starts = np.zeros(len(cols) + 1, dtype=indptr.dtype)
+        np.cumsum(indptr[cols + 1] - indptr[cols], out=starts[1:])
+        total = int(starts[-1])
+        indices = np.empty(total, dtype=m.indices.dtype)
+        data = np.empty(total, dtype=m.data.dtype)
+        csr_row_index(len(cols), cols, indptr, m.indices, m.data, indices, data)
+        return Columns(starts, indices, data)
+
+    def product(self, columns: Columns, weights: np.ndarray) -> np.ndarray:
+        """``matrix_[:, cols] @ weights`` for the ``columns`` of ``cols``: per document,
+        column by column, the sum of its weights times the given weights."""
+        n = self.matrix_.shape[0]
+        if csc_matvec is None or columns.data.dtype != weights.dtype:  # pragma: no cover
+            shape = (n, len(columns.indptr) - 1)
+            return sparse.csc_matrix(columns, shape=shape, copy=False) @ weights
+        out = np.zeros(n, dtype=weights.dtype)
+        csc_matvec(n, len(weights), *columns, weights, out)
+        return out
 
     def postings(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(document rows, local column positions, stored weights) of the given columns."""

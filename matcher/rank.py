@@ -18,10 +18,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
 
 from matcher.documents import CHANNELS, Analyzed
-from matcher.index import LANGS, MATURITY_RANK, ChannelIndex, Index, cooperation_mask
+from matcher.index import LANGS, MATURITY_RANK, ChannelIndex, Columns, Index, cooperation_mask
 
 REGION_GROUPS = {
     "jingjin": ("beijing", "tianjin"),
@@ -130,7 +129,7 @@ class _Channel(NamedTuple):
     terms: list[str]  # their terms
     qvals: np.ndarray  # the query's weights on them
     weight: np.ndarray  # channel weight by document language
-    sub: sparse.csc_matrix  # documents × the query's columns: the postings scored
+    sub: Columns  # documents × the query's columns: the postings scored
 
 
 # Terms shown per match; the channel totals still count every shared term.
@@ -183,8 +182,8 @@ def rank(
         if len(cols) == 0:
             continue
         # Only the query's columns are read: sparse slice, then one product over them.
-        sub = channel.matrix_[:, cols]
-        part = sub @ qvals
+        sub = channel.columns(cols)
+        part = channel.product(sub, qvals)
         _weigh_by_language(part, weight, index)
         if scores is None:
             scores = part
@@ -404,9 +403,9 @@ def _pairs(ch: _Channel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     one pass over the postings scored when they are short, else a binary search of the
     rows in each column."""
     sub = ch.sub
-    if sub.nnz > _SCAN_PER_COLUMN * len(ch.cols):
+    if len(sub.indices) > _SCAN_PER_COLUMN * len(ch.cols):
         return ch.index.find(ch.cols, rows)
-    is_top = np.zeros(sub.shape[0], dtype=bool)
+    is_top = np.zeros(ch.index.matrix_.shape[0], dtype=bool)
     is_top[rows] = True
     picked = np.flatnonzero(np.take(is_top, sub.indices))
     local = np.searchsorted(sub.indptr, picked, side="right") - 1

@@ -131,3 +131,24 @@ def test_explanations_are_the_same_by_scan_or_by_search(
     searched = matcher.rank(query, index, k=40, filters=filters)
     assert scanned == searched
     assert any(t.bridge for m in scanned.matches for t in m.explanation.terms)
+
+
+@FUZZ
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 12))
+def test_columns_and_product_are_scipy_slice_and_product(
+    seed: int, n_rows: int, n_cols: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    dense = (rng.random((n_rows, n_cols)) < 0.4) * rng.random((n_rows, n_cols))
+    matrix = sparse.csc_matrix(dense.astype(np.float32))
+    channel = ChannelIndex({}, np.zeros(n_cols), matrix)
+    cols = rng.choice(n_cols, size=rng.integers(1, n_cols + 1), replace=False)
+    weights = rng.random(len(cols)).astype(np.float32)
+    sub = matrix[:, cols]
+    columns = channel.columns(cols)
+    assert np.array_equal(columns.indptr, sub.indptr)
+    assert np.array_equal(columns.indices, sub.indices)
+    assert np.array_equal(columns.data, sub.data)
+    product = channel.product(columns, weights)
+    assert product.dtype == (sub @ weights).dtype
+    assert np.array_equal(product, sub @ weights)
