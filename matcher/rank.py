@@ -212,26 +212,33 @@ def rank(
         explanations = [Explanation({}, (), ())] * len(top_rows)
     ids = index.ids
     matches = [
-        _new(
-            Match,
-            (
-                ids[row],
-                round(min(score, 1.0), 6),
-                position,
-                round(100.0 * (candidates - above) / candidates, 2),
-                explanation,
-            ),
-        )
-        for position, row, score, above, explanation in zip(
+        _new(Match, (ids[row], score, position, percentile, explanation))
+        for position, row, score, percentile, explanation in zip(
             range(1, len(top_rows) + 1),
             top_rows.tolist(),
-            top_scores.tolist(),
-            at_least.tolist(),
+            _rounded(np.minimum(top_scores.astype(np.float64), 1.0), 6),
+            _rounded(100.0 * (candidates - at_least) / candidates, 2),
             explanations,
             strict=True,
         )
     ]
     return Ranking(matches, candidates, scored)
+
+
+def _rounded(values: np.ndarray, digits: int) -> list[float]:
+    """``[round(v, digits) for v in values.tolist()]``, as array operations.
+
+    ``rint(v × 10^digits) / 10^digits`` divides an integer by a power of ten, which is the
+    double nearest that decimal, as Python's ``round`` gives; the integer is the same
+    unless v × 10^digits lies within its rounding error of a half, and those few values
+    are rounded by Python."""
+    exact = values.astype(np.float64)
+    scale = 10.0**digits
+    scaled = exact * scale
+    out = (np.rint(scaled) / scale).tolist()
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) <= 2.0**-30).tolist():
+        out[i] = round(float(exact[i]), digits)
+    return out
 
 
 # Rows per block when bounding the k-th score from below (see _pool).
@@ -344,13 +351,13 @@ def _explanations(
     concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
     concept = _NAME_ORDER["concept"]
     for at, term_key, score in zip(
-        position[shown].tolist(), key[shown].tolist(), value[shown].tolist(), strict=True
+        position[shown].tolist(), key[shown].tolist(), _rounded(value[shown], 6), strict=True
     ):
         channel, column = divmod(term_key, width)
         term = terms[channel][column]
         if channel != concept:
             name = _BY_NAME_ORDER[channel]
-            contribution = (name, term, term, round(score, 6), (), (), False)
+            contribution = (name, term, term, score, (), (), False)
             contributions[at].append(_new(Contribution, contribution))
             continue
         known = concepts.get(term)
@@ -363,7 +370,7 @@ def _explanations(
         # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
         bridge = bool(ours and theirs) and not our_set.intersection(theirs)
         contributions[at].append(
-            _new(Contribution, ("concept", term, label, round(score, 6), ours, theirs, bridge))
+            _new(Contribution, ("concept", term, label, score, ours, theirs, bridge))
         )
 
     q = query.facets

@@ -152,3 +152,26 @@ def test_columns_and_product_are_scipy_slice_and_product(
     product = channel.product(columns, weights)
     assert product.dtype == (sub @ weights).dtype
     assert np.array_equal(product, sub @ weights)
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(0, 1, width=32),
+            st.floats(0, 100),
+            st.integers(0, 2 * 10**6).map(lambda i: (i + 0.5) / 10**6),
+            st.integers(0, 20000).map(lambda i: (i + 0.5) / 100),
+            st.integers(-60, 0).map(lambda e: 2.0**e),
+        ),
+        max_size=50,
+    ),
+    st.sampled_from([2, 6]),
+)
+def test_rounded_is_pythons_round(values: list[float], digits: int) -> None:
+    from matcher.rank import _rounded
+
+    array = np.asarray(values, dtype=np.float64)
+    assert _rounded(array, digits) == [round(v, digits) for v in values]
+    single = np.asarray(values, dtype=np.float32)
+    assert _rounded(single, digits) == [round(v, digits) for v in single.tolist()]
