@@ -178,12 +178,8 @@ class ChannelIndex:
             return empty, empty, np.zeros(0, dtype=m.dtype)
         needles = rows.astype(indices.dtype)
         starts, ends = m.indptr[cols], m.indptr[cols + 1]
-        at = np.concatenate(
-            [
-                indices[a:b].searchsorted(needles)
-                for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
-            ]
-        )
+        columns = map(indices.__getitem__, map(slice, starts.tolist(), ends.tolist()))
+        at = np.concatenate(list(map(np.ndarray.searchsorted, columns, repeat(needles))))
         k = len(rows)
         at += np.repeat(starts, k)
         hit = at < np.repeat(ends, k)

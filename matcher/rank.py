@@ -140,6 +140,7 @@ MIN_CONTRIBUTION = 5e-4
 # Channel names in the order an explanation's tied terms are listed.
 _BY_NAME_ORDER = sorted(CHANNELS)
 _NAME_ORDER = {name: i for i, name in enumerate(_BY_NAME_ORDER)}
+# Builds a NamedTuple from all its fields without going through its Python-level __new__.
 _new = tuple.__new__
 
 
