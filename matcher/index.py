@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -46,11 +49,35 @@ MIN_IDF = 2.5
 LONG_POSTINGS = 10_000
 
 
+class DocFacets(NamedTuple):
+    """The facets of an indexed document that the field checks read."""
+
+    kind: str
+    maturity: str | None
+    trl: int | None
+    cooperation: tuple[str, ...]
+    money_wan: float | None
+
+
 def cooperation_mask(modes: Sequence[str]) -> int:
     mask = 0
     for mode in modes:
         mask |= COOPERATION_BITS.get(mode, 0)
     return mask
+
+
+try:  # scipy's own kernels, called without its indexing layer (checks, wrappers)
+    from scipy.sparse._sparsetools import csc_matvec, csr_row_index
+except ImportError:  # pragma: no cover - fall back to the public interface
+    csc_matvec = csr_row_index = None
+
+
+class Columns(NamedTuple):
+    """Some columns of a channel's matrix, copied out as CSC arrays (documents × columns)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
 
 
 @dataclass
@@ -59,7 +86,11 @@ class ChannelIndex:
 
     vocabulary_: dict[str, int]
     idf_: np.ndarray
-    matrix_: sparse.csc_matrix
+    matrix_: sparse.csc_matrix  # each column's rows ascending (see ``find``)
+
+    def __post_init__(self) -> None:
+        if not self.matrix_.has_sorted_indices:
+            self.matrix_.sort_indices()
 
     def query_vector(self, counts: dict[str, float]) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """(columns, weights, terms) of a query, on the documents' tf-idf scale. Terms no
@@ -69,25 +100,55 @@ class ChannelIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), []
         vocabulary = self.vocabulary_
         terms = list(counts)
-        found = np.asarray([vocabulary.get(t, -1) for t in terms], dtype=np.int64)
-        tf = np.asarray([counts[t] for t in terms], dtype=np.float64)
+        size = len(terms)
+        found = np.fromiter(map(vocabulary.get, terms, repeat(-1)), dtype=np.int64, count=size)
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=size)
         tf = 1.0 + np.log(tf)  # sublinear, as the documents' (counts are at least 0.5)
         unseen_idf = np.log(1.0 + self.matrix_.shape[0]) + 1.0
         known = found >= 0
-        weights = tf * np.where(known, self.idf_[np.where(known, found, 0)], unseen_idf)
+        safe = np.where(known, found, 0)
+        idf = self.idf_[safe]
+        weights = tf * np.where(known, idf, unseen_idf)
         norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
         # Terms in a large share of a large corpus (idf below MIN_IDF and more than
         # LONG_POSTINGS documents) still count in the query's length but are not looked up:
         # their postings are long and their share of any score is tiny.
-        safe = np.where(known, found, 0)
-        postings = self.matrix_.indptr[safe + 1] - self.matrix_.indptr[safe]
-        skip = (self.idf_[safe] < MIN_IDF) & (postings > LONG_POSTINGS)
+        indptr = self.matrix_.indptr
+        postings = indptr[safe + 1] - indptr[safe]
+        skip = (idf < MIN_IDF) & (postings > LONG_POSTINGS)
         keep = np.flatnonzero(known & ~skip)
         return (
             found[keep],
             (weights[keep] / norm).astype(np.float32),
             [terms[i] for i in keep.tolist()],
         )
+
+    def columns(self, cols: np.ndarray) -> Columns:
+        """The postings of the given columns, in that order: ``matrix_[:, cols]``."""
+        m = self.matrix_
+        if csr_row_index is None:  # pragma: no cover
+            sub = m[:, cols]
+            return Columns(sub.indptr, sub.indices, sub.data)
+        indptr = m.indptr
+        cols = cols.astype(indptr.dtype)
+        starts = np.zeros(len(cols) + 1, dtype=indptr.dtype)
+        np.cumsum(indptr[cols + 1] - indptr[cols], out=starts[1:])
+        total = int(starts[-1])
+        indices = np.empty(total, dtype=m.indices.dtype)
+        data = np.empty(total, dtype=m.data.dtype)
+        csr_row_index(len(cols), cols, indptr, m.indices, m.data, indices, data)
+        return Columns(starts, indices, data)
+
+    def product(self, columns: Columns, weights: np.ndarray) -> np.ndarray:
+        """``matrix_[:, cols] @ weights`` for the ``columns`` of ``cols``: per document,
+        column by column, the sum of its weights times the given weights."""
+        n = self.matrix_.shape[0]
+        if csc_matvec is None or columns.data.dtype != weights.dtype:  # pragma: no cover
+            shape = (n, len(columns.indptr) - 1)
+            return sparse.csc_matrix(columns, shape=shape, copy=False) @ weights
+        out = np.zeros(n, dtype=weights.dtype)
+        csc_matvec(n, len(weights), *columns, weights, out)
+        return out
 
     def postings(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(document rows, local column positions, stored weights) of the given columns."""
@@ -103,6 +164,28 @@ class ChannelIndex:
         idx = offsets + np.arange(total)
         local = np.repeat(np.arange(len(cols)), lengths)
         return m.indices[idx].astype(np.int64), local, m.data[idx]
+
+    def find(self, cols: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which of ``rows`` (ascending) have which of the terms ``cols``: (column position,
+        row position, stored weight) of each pair found, column by column and, within a
+        column, by row. Each column's postings are sorted by row, so every row is found by a
+        binary search: the cost follows the number of columns and rows, not the length of
+        the postings."""
+        m = self.matrix_
+        indices = m.indices
+        if len(indices) == 0 or len(cols) == 0 or len(rows) == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=m.dtype)
+        needles = rows.astype(indices.dtype)
+        starts, ends = m.indptr[cols], m.indptr[cols + 1]
+        columns = map(indices.__getitem__, map(slice, starts.tolist(), ends.tolist()))
+        at = np.concatenate(list(map(np.ndarray.searchsorted, columns, repeat(needles))))
+        k = len(rows)
+        at += np.repeat(starts, k)
+        hit = at < np.repeat(ends, k)
+        hit &= indices.take(at, mode="clip") == np.tile(needles, len(cols))
+        pairs = np.flatnonzero(hit)
+        return pairs // k, pairs % k, m.data[at[pairs]]
 
 
 # Documents per chunk of the build. Sealed chunks wait on disk, so the build holds one
@@ -225,6 +308,7 @@ class _ChannelBuilder:
             next_free += lengths
             first_row += rows
         matrix = sparse.csc_matrix((data, indices, indptr), shape=(n_rows, n_cols), copy=False)
+        matrix.has_sorted_indices = True  # chunks in row order, each column sorted within
         return ChannelIndex(dict(self.vocabulary), tfidf.idf_, matrix)
 
 
@@ -265,6 +349,8 @@ class Index:
     version: int = 0
     # Filter masks already computed for this index (see matcher.rank).
     masks: dict[Any, tuple[np.ndarray, int]] = field(default_factory=dict)
+    # The documents of each language code, computed when first asked for.
+    lang_rows: dict[int, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -273,23 +359,92 @@ class Index:
         """The facet code of a value (-1 when no document has it)."""
         return self.codes.get(value, -1)
 
+    def rows_of_lang(self, lang: int) -> np.ndarray:
+        """The rows of the documents in language ``lang`` (a code of LANGS), ascending."""
+        rows = self.lang_rows.get(lang)
+        if rows is None:
+            rows = self.lang_rows[lang] = np.flatnonzero(self.lang == lang)
+        return rows
+
+    def facets(self, rows: np.ndarray) -> list[DocFacets]:
+        """The facets the field checks read, of each row."""
+        return [
+            DocFacets(
+                KINDS[kind],
+                MATURITIES[maturity] or None,
+                trl or None,
+                _MODES_OF_MASK[cooperation],
+                None if money != money else money,
+            )
+            for kind, maturity, trl, cooperation, money in zip(
+                self.kind[rows].tolist(),
+                self.maturity[rows].tolist(),
+                self.trl[rows].tolist(),
+                self.cooperation[rows].tolist(),
+                self.money[rows].tolist(),
+                strict=True,
+            )
+        ]
+
+    def surface_forms(self, row: int, concept: str) -> list[str]:
+        """The surface forms that named ``concept`` in document ``row`` (none if it lacks the
+        concept): ``json.loads(self.surfaces[row]).get(concept, [])``, decoding only that
+        concept's list."""
+        return _surface_forms(self.surfaces[row], concept)
+
     def analyzed(self, row: int) -> Analyzed:
         """The parts of a document an explanation needs: its surface forms and the facets
         the field checks read, rebuilt from the arrays."""
-        money = float(self.money[row])
+        kind, maturity, trl, cooperation, money = self.facets(np.asarray([row]))[0]
         return Analyzed(
             id=self.ids[row],
             lang=LANGS[int(self.lang[row])],
             channels={},
             surfaces=json.loads(self.surfaces[row]),
             facets=Facets(
-                kind=KINDS[int(self.kind[row])],
-                maturity=MATURITIES[int(self.maturity[row])] or None,
-                trl=int(self.trl[row]) or None,
-                cooperation=_MODES_OF_MASK[int(self.cooperation[row])],
-                money_wan=None if money != money else money,
+                kind=kind, maturity=maturity, trl=trl, cooperation=cooperation, money_wan=money
             ),
         )
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+
+
+@lru_cache(maxsize=65536)
+def _surface_key(concept: str) -> bytes | None:
+    """How ``json.dumps`` writes ``concept`` as a key, followed by ": " — for the concept
+    ids it writes as they are and that no closing quote can precede (letters, digits and
+    ``_.-``, not starting with ``.`` or ``-``); None for any other."""
+    if _PLAIN_KEY.fullmatch(concept):
+        return b'"' + concept.encode() + b'": '
+    return None
+
+
+def _surface_forms(raw: bytes, concept: str) -> list[str]:
+    """One concept's list out of a document's surfaces as :func:`build_index` stores them
+    (``json.dumps``, default separators), without decoding the others.
+
+    A quote, a plain key, a quote and ": " can only be that key, the object's first or one
+    after a list. Its list is read up to the first "]": with no backslash, every quote there
+    delimits a form, so with an even number of quotes that "]" ends the list and the list
+    splits on '", "'. Anything else (an escape, or a "]" inside a form) is left to the JSON
+    decoder."""
+    key = _surface_key(concept)
+    if key is not None:
+        at = raw.find(key)
+        if at < 0:
+            return []
+        if at == 1 or raw[at - 3 : at] == b"], ":
+            start = at + len(key)
+            window = raw[start : raw.find(b"]", start) + 1]
+            # No escapes: every quote delimits a form; an even count, the list is whole.
+            if b"\\" not in window and window.count(b'"') % 2 == 0:
+                if window == b"[]":
+                    return []
+                if window[:2] == b'["' and window[-2:] == b'"]':
+                    return window[2:-2].decode().split('", "')
+    forms: list[str] = json.loads(raw).get(concept, [])
+    return forms
 
 
 def build_index(docs: Iterable[Analyzed], *, version: int = 0) -> Index:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
-from matcher.documents import CHANNELS, Analyzed, Facets
-from matcher.index import LANGS, MATURITY_RANK, Index, cooperation_mask
+from matcher.documents import CHANNELS, Analyzed
+from matcher.index import LANGS, MATURITY_RANK, ChannelIndex, Columns, Index, cooperation_mask
 
 REGION_GROUPS = {
     "jingjin": ("beijing", "tianjin"),
@@ -121,17 +122,33 @@ class Ranking:
     scored: int  # of those, documents sharing at least one term
 
 
-@dataclass(frozen=True)
-class _Channel:
+class _Channel(NamedTuple):
     name: str
-    terms: list[str]  # the query's terms in this channel, by column of ``sub``
-    sub: Any  # documents × those terms (CSC): the postings the score was made of
-    qvals: np.ndarray  # the query's weights on those terms
+    index: ChannelIndex
+    cols: np.ndarray  # the query's columns in this channel
+    terms: list[str]  # their terms
+    qvals: np.ndarray  # the query's weights on them
     weight: np.ndarray  # channel weight by document language
+    sub: Columns  # documents × the query's columns: the postings scored
 
 
 # Terms shown per match; the channel totals still count every shared term.
 EXPLAINED_TERMS = 15
+# A shared term contributing less is not shown or counted: shared, but not counted for
+# this pair of languages.
+MIN_CONTRIBUTION = 5e-4
+# Channel names in the order an explanation's tied terms are listed.
+_BY_NAME_ORDER = sorted(CHANNELS)
+_NAME_ORDER = {name: i for i, name in enumerate(_BY_NAME_ORDER)}
+# Builds a NamedTuple from all its fields without going through its Python-level __new__.
+_new = tuple.__new__
+
+
+@lru_cache(maxsize=16)
+def _weight_table(weights: ChannelWeights) -> np.ndarray:
+    table = weights.table()
+    table.setflags(write=False)
+    return table
 
 
 def rank(
@@ -146,12 +163,13 @@ def rank(
 ) -> Ranking:
     """The top ``k`` documents for ``query``; ties broken by id.
 
-    Cost: the postings of the query's terms (gathered and summed per document with one
-    ``bincount``), plus one pass over the kept candidates for the top ``k``."""
+    Cost: the postings of the query's terms (one sparse product per channel over only
+    those columns), one pass over the scores for the top ``k``, and for the explanations
+    the top documents' terms found among those postings (see ``_pairs``)."""
     n = len(index)
     if n == 0:
         return Ranking([], 0, 0)
-    table = (weights or ChannelWeights()).table()
+    table = _weight_table(weights or ChannelWeights())
     qlang = LANGS.index(query.lang) if query.lang in LANGS else 0
     channels: list[_Channel] = []
     scores: np.ndarray | None = None
@@ -165,49 +183,100 @@ def rank(
         if len(cols) == 0:
             continue
         # Only the query's columns are read: sparse slice, then one product over them.
-        sub = channel.matrix_[:, cols]
-        part = sub @ qvals
-        if weight.min() != weight.max():  # languages weigh this channel differently
-            part *= weight[index.lang]
+        sub = channel.columns(cols)
+        part = channel.product(sub, qvals)
+        _weigh_by_language(part, weight, index)
+        if scores is None:
+            scores = part
         else:
-            part *= weight[0]
-        scores = part if scores is None else scores + part
-        channels.append(_Channel(name, terms, sub, qvals, weight))
+            scores += part
+        channels.append(_Channel(name, channel, cols, terms, qvals, weight, sub))
     mask, candidates = _mask(index, filters or Filters())
     if scores is None or candidates == 0:
         return Ranking([], candidates, 0)
     scores *= mask
-    scored = int(np.count_nonzero(scores))
+    scored = int(np.count_nonzero(scores != 0))
     if scored == 0:
         return Ranking([], candidates, 0)
     k = min(k, scored)
-    kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-    pool_rows = np.flatnonzero(scores >= max(kth, 1e-12))  # every candidate scoring ≥ k-th
+    pool_rows = _pool(scores, k)  # every candidate scoring at least the k-th score
     pool_scores = scores[pool_rows]
     ranked = np.lexsort((index.order[pool_rows], -pool_scores))[:k]
     top_rows = pool_rows[ranked]
-    details = _contributions(index, channels, top_rows) if explain else {}
     top_scores = pool_scores[ranked]
     # Candidates scoring at least each top score: all of them are in the pool.
     descending = -np.sort(-pool_scores)
     at_least = np.searchsorted(-descending, -top_scores, side="right")
-    empty = Explanation({}, (), ())
-    matches = []
-    for position, (row, score, above) in enumerate(
-        zip(top_rows.tolist(), top_scores.tolist(), at_least.tolist(), strict=True)
-    ):
-        matches.append(
-            Match(
-                id=index.ids[row],
-                score=round(min(score, 1.0), 6),
-                rank=position + 1,
-                percentile=round(100.0 * (candidates - above) / candidates, 2),
-                explanation=_explanation(query, index.analyzed(row), details.get(row, []), labels)
-                if explain
-                else empty,
-            )
+    if explain:
+        explanations = _explanations(query, index, channels, top_rows, labels or {})
+    else:
+        explanations = [Explanation({}, (), ())] * len(top_rows)
+    ids = index.ids
+    matches = [
+        _new(Match, (ids[row], score, position, percentile, explanation))
+        for position, row, score, percentile, explanation in zip(
+            range(1, len(top_rows) + 1),
+            top_rows.tolist(),
+            _rounded(np.minimum(top_scores.astype(np.float64), 1.0), 6),
+            _rounded(100.0 * (candidates - at_least) / candidates, 2),
+            explanations,
+            strict=True,
         )
+    ]
     return Ranking(matches, candidates, scored)
+
+
+def _rounded(values: np.ndarray, digits: int) -> list[float]:
+    """``[round(v, digits) for v in values.tolist()]``, as array operations.
+
+    ``rint(v × 10^digits) / 10^digits`` divides an integer by a power of ten, which is the
+    double nearest that decimal, as Python's ``round`` gives; the integer is the same
+    unless v × 10^digits lies within its rounding error of a half, and those few values
+    are rounded by Python."""
+    exact = values.astype(np.float64)
+    scale = 10.0**digits
+    scaled = exact * scale
+    out = (np.rint(scaled) / scale).tolist()
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) <= 2.0**-30).tolist():
+        out[i] = round(float(exact[i]), digits)
+    return out
+
+
+# Rows per block when bounding the k-th score from below (see _pool).
+_BLOCKS = 64
+
+
+def _pool(scores: np.ndarray, k: int) -> np.ndarray:
+    """The rows (ascending) scoring at least the k-th largest score and above zero.
+
+    The k-th largest of the block maxima (a block: every ``_BLOCKS``-th row) is k rows'
+    scores, so it is no more than the k-th largest score: the rows at or above it are few,
+    hold the top k, and are the only ones partitioned."""
+    width = len(scores) // _BLOCKS
+    if width >= 4 * k:
+        maxima = scores[: width * _BLOCKS].reshape(_BLOCKS, width).max(axis=0)
+        bound = np.partition(maxima, width - k)[width - k]
+        rows = np.flatnonzero(scores >= bound)
+    else:
+        rows = np.arange(len(scores))
+    kept = scores[rows]
+    kth = np.partition(kept, len(kept) - k)[len(kept) - k]
+    return rows[kept >= max(kth, 1e-12)]
+
+
+def _weigh_by_language(part: np.ndarray, weight: np.ndarray, index: Index) -> None:
+    """``part *= weight[index.lang]`` in place, without a weight gathered per document: one
+    product for all, then the documents of the languages weighing differently."""
+    first = weight[0]
+    others = [
+        (rows, weight[lang])
+        for lang in range(1, len(weight))
+        if weight[lang] != first and len(rows := index.rows_of_lang(lang))
+    ]
+    kept = [part[rows] for rows, _ in others]
+    part *= first
+    for (rows, factor), values in zip(others, kept, strict=True):
+        part[rows] = values * factor
 
 
 def _mask(index: Index, filters: Filters) -> tuple[np.ndarray, int]:
@@ -222,90 +291,181 @@ def _mask(index: Index, filters: Filters) -> tuple[np.ndarray, int]:
     return cached
 
 
-def _contributions(
-    index: Index, channels: list[_Channel], top_rows: np.ndarray
-) -> dict[int, list[tuple[str, str, float]]]:
-    """(channel, term, contribution) of each top document, picked out of the postings the
-    scoring already read."""
-    is_top = np.zeros(len(index), dtype=bool)
-    is_top[top_rows] = True
-    out: dict[int, list[tuple[str, str, float]]] = {}
-    for channel in channels:
-        sub = channel.sub
-        picked = np.flatnonzero(is_top[sub.indices])
-        local = np.searchsorted(sub.indptr, picked, side="right") - 1
-        rows = sub.indices[picked]
-        values = sub.data[picked] * channel.qvals[local] * channel.weight[index.lang[rows]]
-        terms = channel.terms
-        for row, j, value in zip(rows.tolist(), local.tolist(), values.tolist(), strict=True):
-            if value >= 5e-4:  # shared, but not counted for this pair of languages
-                out.setdefault(row, []).append((channel.name, terms[j], value))
-    return out
-
-
-def _explanation(
+def _explanations(
     query: Analyzed,
-    doc: Analyzed,
-    parts: list[tuple[str, str, float]],
-    labels: Mapping[str, str] | None,
-) -> Explanation:
-    channel_scores: dict[str, float] = {}
-    for channel, _, value in parts:
-        channel_scores[channel] = channel_scores.get(channel, 0.0) + value
-    terms: list[Contribution] = []
-    for channel, term, value in sorted(parts, key=lambda p: (-p[2], p[0], p[1]))[:EXPLAINED_TERMS]:
-        if channel == "concept":
-            q_forms = tuple(query.surfaces.get(term, ()))
-            d_forms = tuple(doc.surfaces.get(term, ()))
-            # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
-            # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
-            bridge = bool(q_forms and d_forms) and not set(q_forms) & set(d_forms)
-            label = (labels or {}).get(term, term)
-            terms.append(
-                Contribution(channel, term, label, round(value, 6), q_forms, d_forms, bridge)
+    index: Index,
+    channels: list[_Channel],
+    top_rows: np.ndarray,
+    labels: Mapping[str, str],
+) -> list[Explanation]:
+    """The explanation of each top document: per channel, the sum of its shared terms'
+    contributions; its largest contributions (ties by channel name, then term); its field
+    checks.
+
+    The (term, document) pairs are looked up in the postings, filtered, summed and ordered
+    as arrays; only the contributions shown become Python objects."""
+    k = len(top_rows)
+    by_row = np.argsort(top_rows, kind="stable")  # match positions in row order
+    rows = top_rows[by_row]
+    langs = index.lang[rows]
+    width = max(len(ch.terms) for ch in channels)
+    # A term's key: its channel's place in name order × width + its column position.
+    terms: list[list[str]] = [[] for _ in _BY_NAME_ORDER]
+    totals: list[tuple[str, list[int], list[float]]] = []
+    positions, values, keys = [], [], []
+    for ch in channels:
+        terms[_NAME_ORDER[ch.name]] = ch.terms
+        local, which, stored = _pairs(ch, rows)
+        value = stored * ch.qvals[local] * ch.weight[langs[which]]
+        exact = value.astype(np.float64)
+        keep = exact >= MIN_CONTRIBUTION  # shared, but not counted for this pair of languages
+        position = by_row[which[keep]]
+        # Pair by pair in column order: the sums a loop over the shown terms would make.
+        count = np.bincount(position, minlength=k)
+        total = np.bincount(position, weights=exact[keep], minlength=k)
+        totals.append((ch.name, count.tolist(), total.tolist()))
+        positions.append(position)
+        values.append(value[keep])
+        keys.append(local[keep] + (_NAME_ORDER[ch.name] * width))
+    position = np.concatenate(positions)
+    value = np.concatenate(values)
+    key = np.concatenate(keys)
+    # By match, then contribution (largest first), then channel name and term.
+    order = np.lexsort((-value, position))
+    placed, ranked = position[order], value[order]
+    tied = (placed[1:] == placed[:-1]) & (ranked[1:] == ranked[:-1])
+    if tied.any():
+        present, slot = np.unique(key, return_inverse=True)
+        named = [divmod(t, width) for t in present.tolist()]
+        names = sorted(
+            range(len(named)), key=lambda i: (named[i][0], terms[named[i][0]][named[i][1]])
+        )
+        by_name = np.empty(len(present), dtype=np.int64)
+        by_name[names] = np.arange(len(present))
+        order = np.lexsort((by_name[slot], -value, position))
+        placed = position[order]
+    first = np.cumsum(count := np.bincount(position, minlength=k)) - count
+    shown = order[np.arange(len(order)) - first[placed] < EXPLAINED_TERMS]
+
+    rows_of = top_rows.tolist()
+    contributions: list[list[Contribution]] = [[] for _ in range(k)]
+    concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
+    concept = _NAME_ORDER["concept"]
+    for at, term_key, score in zip(
+        position[shown].tolist(), key[shown].tolist(), _rounded(value[shown], 6), strict=True
+    ):
+        channel, column = divmod(term_key, width)
+        term = terms[channel][column]
+        if channel != concept:
+            name = _BY_NAME_ORDER[channel]
+            contribution = (name, term, term, score, (), (), False)
+            contributions[at].append(_new(Contribution, contribution))
+            continue
+        known = concepts.get(term)
+        if known is None:
+            ours = tuple(query.surfaces.get(term, ()))
+            known = concepts[term] = (labels.get(term, term), ours, set(ours))
+        label, ours, our_set = known
+        theirs = tuple(index.surface_forms(rows_of[at], term))
+        # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
+        # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
+        bridge = bool(ours and theirs) and not our_set.intersection(theirs)
+        contributions[at].append(
+            _new(Contribution, ("concept", term, label, score, ours, theirs, bridge))
+        )
+
+    q = query.facets
+    cooperation: dict[tuple[str, ...], FieldCheck] = {}
+    maturity: dict[tuple[str | None, int | None], FieldCheck] = {}
+    explanations = []
+    for at, (kind, matures, trl, modes, money) in enumerate(index.facets(top_rows)):
+        agree = cooperation.get(modes)
+        if agree is None:
+            agree = cooperation[modes] = _cooperation_check(q.cooperation, modes)
+        result = (matures, trl) if matures or trl else (q.maturity, q.trl)
+        ready = maturity.get(result)
+        if ready is None:
+            ready = maturity[result] = _maturity_check(*result)
+        price = _money_check(*_budget_and_price(q.kind, q.money_wan, kind, money))
+        explanations.append(
+            _new(
+                Explanation,
+                (
+                    {name: total[at] for name, count, total in totals if count[at]},
+                    tuple(contributions[at]),
+                    (agree, price, ready),
+                ),
             )
-        else:
-            terms.append(Contribution(channel, term, term, round(value, 6)))
-    return Explanation(channel_scores, tuple(terms), field_checks(query, doc))
+        )
+    return explanations
+
+
+# Postings per query column up to which a pass over the postings scored finds the top
+# documents' terms faster than a binary search per column.
+_SCAN_PER_COLUMN = 2000
+
+
+def _pairs(ch: _Channel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(column position, row position, stored weight) of each of ``rows`` (ascending) in
+    each of the channel's query columns, column by column and by row within a column:
+    one pass over the postings scored when they are short, else a binary search of the
+    rows in each column."""
+    sub = ch.sub
+    if len(sub.indices) > _SCAN_PER_COLUMN * len(ch.cols):
+        return ch.index.find(ch.cols, rows)
+    is_top = np.zeros(ch.index.matrix_.shape[0], dtype=bool)
+    is_top[rows] = True
+    picked = np.flatnonzero(np.take(is_top, sub.indices))
+    local = np.searchsorted(sub.indptr, picked, side="right") - 1
+    return local, np.searchsorted(rows, sub.indices[picked]), sub.data[picked]
 
 
 def field_checks(query: Analyzed, doc: Analyzed) -> tuple[FieldCheck, ...]:
     """Structured fields that agree or clash between the two sides."""
     q, d = query.facets, doc.facets
-    checks = []
-    if q.cooperation and d.cooperation:
-        shared = sorted(set(q.cooperation) & set(d.cooperation))
-        if shared:
-            checks.append(FieldCheck("cooperation", "agree", ", ".join(shared)))
-        else:
-            detail = f"{'/'.join(q.cooperation)} vs {'/'.join(d.cooperation)}"
-            checks.append(FieldCheck("cooperation", "clash", detail))
-    else:
-        checks.append(FieldCheck("cooperation", "unknown", "not stated on both sides"))
-    budget, price = _budget_and_price(q, d)
-    if budget is None or price is None:
-        checks.append(FieldCheck("money", "unknown", "budget or asking price open (面议)"))
-    elif price <= budget:
-        checks.append(FieldCheck("money", "agree", f"price {price:g} ≤ budget {budget:g} 万元"))
-    else:
-        checks.append(FieldCheck("money", "clash", f"price {price:g} > budget {budget:g} 万元"))
     result = d if d.maturity or d.trl else q
-    if result.maturity:
-        trl = f", TRL {result.trl}" if result.trl else ""
-        if result.maturity in ("pilot", "industrial"):
-            checks.append(FieldCheck("maturity", "agree", f"{result.maturity}{trl}"))
-        else:  # a lab result can still fit, after a pilot scale-up
-            detail = f"{result.maturity}{trl}: needs pilot scale-up"
-            checks.append(FieldCheck("maturity", "caution", detail))
-    else:
-        checks.append(FieldCheck("maturity", "unknown", "not stated"))
-    return tuple(checks)
+    return (
+        _cooperation_check(q.cooperation, d.cooperation),
+        _money_check(*_budget_and_price(q.kind, q.money_wan, d.kind, d.money_wan)),
+        _maturity_check(result.maturity, result.trl),
+    )
 
 
-def _budget_and_price(q: Facets, d: Facets) -> tuple[float | None, float | None]:
+def _cooperation_check(ours: tuple[str, ...], theirs: tuple[str, ...]) -> FieldCheck:
+    if ours and theirs:
+        shared = sorted(set(ours) & set(theirs))
+        if shared:
+            return FieldCheck("cooperation", "agree", ", ".join(shared))
+        return FieldCheck("cooperation", "clash", f"{'/'.join(ours)} vs {'/'.join(theirs)}")
+    return FieldCheck("cooperation", "unknown", "not stated on both sides")
+
+
+def _money_check(budget: float | None, price: float | None) -> FieldCheck:
+    if budget is None or price is None:
+        return FieldCheck("money", "unknown", "budget or asking price open (面议)")
+    if price <= budget:
+        return FieldCheck("money", "agree", f"price {price:g} ≤ budget {budget:g} 万元")
+    return FieldCheck("money", "clash", f"price {price:g} > budget {budget:g} 万元")
+
+
+def _maturity_check(maturity: str | None, trl: int | None) -> FieldCheck:
+    """The maturity of the result (or of whichever side states one)."""
+    if not maturity:
+        return FieldCheck("maturity", "unknown", "not stated")
+    stated = f"{maturity}, TRL {trl}" if trl else maturity
+    if maturity in ("pilot", "industrial"):
+        return FieldCheck("maturity", "agree", stated)
+    # A lab result can still fit, after a pilot scale-up.
+    return FieldCheck("maturity", "caution", f"{stated}: needs pilot scale-up")
+
+
+def _budget_and_price(
+    q_kind: str, q_money: float | None, d_kind: str, d_money: float | None
+) -> tuple[float | None, float | None]:
     """The need's budget and the result's asking price, whichever side each is on."""
-    need, result = (d, q) if d.kind == "need" or q.kind == "result" else (q, d)
-    return need.money_wan, result.money_wan
+    if d_kind == "need" or q_kind == "result":
+        return d_money, q_money
+    return q_money, d_money
 
 
 __all__ = ["ChannelWeights", "Filters", "Match", "Ranking", "rank", "field_checks"]
