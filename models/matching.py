@@ -37,6 +37,9 @@ class MatchingState(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = 0
     suggestion_min_score: float = DEFAULT_SUGGESTION_MIN_SCORE
+    # The listings version whose suggestions a process has taken on storing: with several
+    # processes, only the first to claim a version refreshes the suggestions for it.
+    suggestions_version: int = 0
 
 
 class SuggestionSettings(SQLModel):

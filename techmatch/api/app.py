@@ -22,10 +22,12 @@ API_PREFIX = "/api/v1"
 def _refresh_suggestions(service: MatchingService, engine: Engine) -> None:
     from sqlmodel import Session
 
-    from techmatch.services.review import refresh_suggestions
+    from techmatch.services.review import claim_suggestions, refresh_suggestions
 
     with Session(engine) as session:
-        refresh_suggestions(service, session=session)
+        # With several workers, the first to claim this version stores its suggestions.
+        if claim_suggestions(service.indexes.version, session=session):
+            refresh_suggestions(service, session=session)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

@@ -146,6 +146,18 @@ def refresh_suggestions(
     return counts
 
 
+def claim_suggestions(version: int, *, session: Session) -> bool:
+    """Take on storing the suggestions of listings ``version``: True for exactly one of the
+    processes that ask (compare-and-set), so the work is not repeated in every worker."""
+    claimed = session.exec(  # type: ignore[call-overload]
+        update(MatchingState)
+        .where(MatchingState.id == 1, MatchingState.suggestions_version < version)
+        .values(suggestions_version=version)
+    )
+    session.commit()
+    return bool(claimed.rowcount == 1)
+
+
 def suggestion_settings(*, session: Session) -> SuggestionSettings:
     state = session.get(MatchingState, 1)
     value = state.suggestion_min_score if state else DEFAULT_SUGGESTION_MIN_SCORE

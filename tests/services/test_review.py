@@ -37,3 +37,17 @@ def test_two_concurrent_transitions_never_both_succeed(session: Session, engine)
         (None, "suggested", "wangmin"),
         ("suggested", "shortlisted", "wangmin"),
     ]
+
+
+def test_one_process_claims_each_version_of_suggestions(session: Session) -> None:
+    from techmatch.services.matching import bump_version, current_version
+
+    listings.create(listings.NEEDS, NeedCreate(**NEED), session=session)
+    version = current_version(session=session)
+    assert version >= 1
+    assert review.claim_suggestions(version, session=session)  # the first worker
+    assert not review.claim_suggestions(version, session=session)  # the second: done already
+    bump_version(session=session)
+    session.commit()
+    assert review.claim_suggestions(version + 1, session=session)
+    assert not review.claim_suggestions(version, session=session)  # never back to an old one
