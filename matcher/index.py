@@ -139,14 +139,27 @@ class ChannelIndex:
         csr_row_index(len(cols), cols, indptr, m.indices, m.data, indices, data)
         return Columns(starts, indices, data)
 
-    def product(self, columns: Columns, weights: np.ndarray) -> np.ndarray:
+    def product(
+        self, columns: Columns, weights: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
         """``matrix_[:, cols] @ weights`` for the ``columns`` of ``cols``: per document,
-        column by column, the sum of its weights times the given weights."""
+        column by column, the sum of its weights times the given weights; added to ``out``
+        when given (and returned)."""
         n = self.matrix_.shape[0]
         if csc_matvec is None or columns.data.dtype != weights.dtype:  # pragma: no cover
             shape = (n, len(columns.indptr) - 1)
-            return sparse.csc_matrix(columns, shape=shape, copy=False) @ weights
-        out = np.zeros(n, dtype=weights.dtype)
+            product = sparse.csc_matrix(columns, shape=shape, copy=False) @ weights
+            if out is None:
+                return np.asarray(product)
+            out += product
+            return out
+        if out is None or out.dtype != weights.dtype:
+            fresh = np.zeros(n, dtype=weights.dtype)
+            csc_matvec(n, len(weights), *columns, weights, fresh)
+            if out is None:
+                return fresh
+            out += fresh
+            return out
         csc_matvec(n, len(weights), *columns, weights, out)
         return out
 

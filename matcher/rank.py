@@ -184,18 +184,24 @@ def rank(
             continue
         # Only the query's columns are read: sparse slice, then one product over them.
         sub = channel.columns(cols)
-        part = channel.product(sub, qvals)
-        _weigh_by_language(part, weight, index)
-        if scores is None:
-            scores = part
+        if _uniform(weight, index):
+            # Every document's language weighs the same here: the weight goes into the
+            # query's values and the product adds straight into the scores.
+            scores = channel.product(sub, qvals * weight[0], out=scores)
         else:
-            scores += part
+            part = channel.product(sub, qvals)
+            _weigh_by_language(part, weight, index)
+            if scores is None:
+                scores = part
+            else:
+                scores += part
         channels.append(_Channel(name, channel, cols, terms, qvals, weight, sub))
     mask, candidates = _mask(index, filters or Filters())
     if scores is None or candidates == 0:
         return Ranking([], candidates, 0)
-    scores *= mask
-    scored = int(np.count_nonzero(scores != 0))
+    if candidates < n:
+        scores *= mask
+    scored = int(np.count_nonzero(scores))
     if scored == 0:
         return Ranking([], candidates, 0)
     k = min(k, scored)
@@ -262,6 +268,15 @@ def _pool(scores: np.ndarray, k: int) -> np.ndarray:
     kept = scores[rows]
     kth = np.partition(kept, len(kept) - k)[len(kept) - k]
     return rows[kept >= max(kth, 1e-12)]
+
+
+def _uniform(weight: np.ndarray, index: Index) -> bool:
+    """Whether every language the index holds has the same (nonzero) channel weight."""
+    first = weight[0]
+    return bool(first != 0) and all(
+        weight[lang] == first or not len(index.rows_of_lang(lang))
+        for lang in range(1, len(weight))
+    )
 
 
 def _weigh_by_language(part: np.ndarray, weight: np.ndarray, index: Index) -> None:
