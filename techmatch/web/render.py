@@ -39,8 +39,10 @@ def language(request: Request, viewer: User | None) -> str:
 def money(value: float | None, lang: str) -> str:
     if value is None:
         return "面议" if lang == "zh" else "negotiable"
-    text = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-    return f"{text} 万元" if lang == "zh" else f"CNY {text}0k".replace(".00k", "0k")
+    if lang == "zh":
+        text = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+        return f"{text} 万元"
+    return f"CNY {value * 10:,.0f}k"  # 1 万元 = CNY 10,000
 
 
 def highlight(text: str | None, forms: Iterable[str], bridged: Iterable[str] = ()) -> Markup:

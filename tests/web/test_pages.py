@@ -239,3 +239,21 @@ def test_institute_expresses_interest_once(client: TestClient, engine: Engine) -
     assert again.headers["location"].endswith("done=known")
     queue = client.get("/api/v1/matches", params={"need_id": need}).json()["items"]
     assert [(m["origin"], m["result_id"]) for m in queue] == [("institute", result)]
+
+
+def test_money_reads_right_in_both_languages() -> None:
+    from techmatch.web.render import money
+
+    assert [money(v, "zh") for v in (100, 1200, 100.5, None)] == [
+        "100 万元",
+        "1,200 万元",
+        "100.5 万元",
+        "面议",
+    ]
+    # 1 万元 is CNY 10,000.
+    assert [money(v, "en") for v in (100, 1200, 100.5, None)] == [
+        "CNY 1,000k",
+        "CNY 12,000k",
+        "CNY 1,005k",
+        "negotiable",
+    ]
