@@ -274,8 +274,7 @@ def _uniform(weight: np.ndarray, index: Index) -> bool:
     """Whether every language the index holds has the same (nonzero) channel weight."""
     first = weight[0]
     return bool(first != 0) and all(
-        weight[lang] == first or not len(index.rows_of_lang(lang))
-        for lang in range(1, len(weight))
+        weight[lang] == first or not len(index.rows_of_lang(lang)) for lang in range(1, len(weight))
     )
 
 

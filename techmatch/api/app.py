@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from techmatch import __version__, web
 from techmatch.api import auth, errors, health, listings, matching, review, stats
@@ -28,6 +28,27 @@ def _refresh_suggestions(service: MatchingService, engine: Engine) -> None:
         # With several workers, the first to claim this version stores its suggestions.
         if claim_suggestions(service.indexes.version, session=session):
             refresh_suggestions(service, session=session)
+
+
+class ServedBy:
+    """Adds ``X-Process-Id`` to every answer: with ``--workers N`` each process keeps its own
+    index, and this says which one answered. (Plain ASGI: no extra task per request.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.header = (b"x-process-id", str(os.getpid()).encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), self.header]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -53,15 +74,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=__version__,
         lifespan=lifespan,
     )
-    process = str(os.getpid())
-
-    @app.middleware("http")
-    async def _served_by(request: Request, call_next: Any) -> Response:
-        # Which worker process answered: with ``--workers N`` each keeps its own index.
-        response: Response = await call_next(request)
-        response.headers["X-Process-Id"] = process
-        return response
-
+    app.add_middleware(ServedBy)
     app.state.engine = engine
     app.state.settings = settings
     app.state.matching = service

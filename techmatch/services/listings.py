@@ -34,7 +34,7 @@ from models.queries import Page
 from techmatch.services import access
 from techmatch.services.access import Viewer
 from techmatch.services.errors import Conflict, InvalidInput, NotFound
-from techmatch.services.matching import listing_changed
+from techmatch.services.matching import listing_changed, row_values
 
 VALID_DAYS = 365
 
@@ -253,10 +253,6 @@ _CONFIDENTIAL_VISIBLE = {
 _CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 
-def _columns(row: Any) -> dict[str, Any]:
-    return {c.name: getattr(row, c.name) for c in row.__table__.columns}
-
-
 def public_view(kind: Kind, row: Any, viewer: Viewer = None) -> Any:
     """The listing as ``viewer`` may see it. A confidential need shows outsiders only its
     title, industry and zone (and bookkeeping fields); an organization's contact details are
@@ -264,10 +260,10 @@ def public_view(kind: Kind, row: Any, viewer: Viewer = None) -> Any:
     if kind is ORGANIZATIONS:
         if access.insider(viewer, row.id):
             return row
-        return _columns(row) | dict.fromkeys(_CONTACT_FIELDS)
+        return row_values(row) | dict.fromkeys(_CONTACT_FIELDS)
     if kind is not NEEDS or not row.confidential or access.insider(viewer, row.organization_id):
         return row
-    data = _columns(row)
+    data = row_values(row)
     withheld = {k: None for k in data if k not in _CONFIDENTIAL_VISIBLE}
     return (
         data

@@ -77,8 +77,13 @@ def current_version(*, session: Session) -> int:
 # --------------------------------------------------------------------------- rows → documents
 
 
+def row_values(row: Any) -> dict[str, Any]:
+    """A table row's column values by name."""
+    return {c.name: getattr(row, c.name) for c in row.__table__.columns}
+
+
 def _columns(row: Any) -> dict[str, Any]:
-    data = {c.name: getattr(row, c.name) for c in row.__table__.columns}
+    data = row_values(row)
     data["id"] = doc_id(row.id or 0)
     data["organization"] = row.organization_id
     return data
@@ -318,7 +323,7 @@ def _explanation(explanation: Any) -> dict[str, Any]:
     }
 
 
-def _private(explanation: dict[str, Any]) -> dict[str, Any]:
+def private_explanation(explanation: dict[str, Any]) -> dict[str, Any]:
     """An explanation without the shared terms and field checks (they would show a
     confidential need's words and figures)."""
     return {"channels": explanation["channels"], "terms": [], "fields": []}
@@ -342,14 +347,14 @@ def _answer(
             continue
         explanation = _explanation(m.explanation)
         if private_query:
-            explanation = _private(explanation)
+            explanation = private_explanation(explanation)
         if key == "need" and row.confidential and not access.insider(viewer, row.organization_id):
-            row = {c.name: getattr(row, c.name) for c in row.__table__.columns} | {
+            row = row_values(row) | {
                 "organization_id": None,
                 "cooperation": [],
                 "budget_wan": None,
             }
-            explanation = _private(explanation)
+            explanation = private_explanation(explanation)
         items.append(
             {
                 "rank": len(items) + 1,

@@ -33,7 +33,12 @@ from models.users import Role, User
 from techmatch.services import access
 from techmatch.services.access import Viewer
 from techmatch.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from techmatch.services.matching import MatchingService, results_for_need
+from techmatch.services.matching import (
+    MatchingService,
+    private_explanation,
+    results_for_need,
+    row_values,
+)
 
 log = logging.getLogger(__name__)
 
@@ -227,10 +232,10 @@ def create(request: ManualMatchRequest, *, session: Session, actor: User) -> Mat
 def allowed(status: str, viewer: Viewer = None) -> list[MatchStatus]:
     """The moves ``viewer`` may make: staff any the machine allows; a party only withdraw."""
     moves = TRANSITIONS[MatchStatus(status)]
-    if viewer is not None and viewer.is_staff:
-        return list(moves)
     if viewer is None:
         return []
+    if viewer.is_staff:
+        return list(moves)
     return [m for m in moves if m == MatchStatus.withdrawn]
 
 
@@ -398,8 +403,7 @@ def queue(
     else:
         order = (Match.status_changed_at, Match.id)  # type: ignore[assignment]
     rows = session.exec(base.order_by(*order).offset(query.offset).limit(query.limit)).all()
-    org_ids = {r.organization_id for _, n, r in rows for r in (n, r)} - {None}
-    orgs = _organizations(org_ids, session=session)
+    orgs = _organizations({x.organization_id for _, n, r in rows for x in (n, r)}, session=session)
     return [public(m, n, r, viewer=user, organizations=orgs) for m, n, r in rows], total
 
 
@@ -429,17 +433,17 @@ def public(
     result: ResearchResult,
     *,
     viewer: Viewer,
-    organizations: dict[int, Organization] | None = None,
+    organizations: dict[int, Organization],
 ) -> dict[str, Any]:
-    """The match as ``viewer`` (who may see it) sees it."""
-    orgs = organizations if organizations is not None else {}
-    data = {c.name: getattr(match, c.name) for c in Match.__table__.columns}  # type: ignore[attr-defined]
+    """The match as ``viewer`` (who may see it) sees it; ``organizations`` hold at least
+    the two sides' owners."""
+    data = row_values(match)
     if (
         data["explanation"]
         and need.confidential
         and not access.insider(viewer, need.organization_id)
     ):
-        data["explanation"] = {**data["explanation"], "terms": [], "fields": []}
+        data["explanation"] = private_explanation(data["explanation"])
     # Contacts: for staff always; for the parties once staff have recommended the match.
     shown = access.is_staff(viewer) or match.recommended_at is not None
     data |= {
@@ -449,8 +453,10 @@ def public(
         "need_title": need.title,
         "result_title": result.title,
         "allowed": allowed(match.status, viewer),
-        "need_contact": _contact(orgs.get(need.organization_id or 0)) if shown else None,
-        "result_contact": _contact(orgs.get(result.organization_id or 0)) if shown else None,
+        "need_contact": _contact(organizations.get(need.organization_id or 0)) if shown else None,
+        "result_contact": _contact(organizations.get(result.organization_id or 0))
+        if shown
+        else None,
     }
     return data
 

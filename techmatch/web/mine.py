@@ -25,6 +25,7 @@ from techmatch.api.deps import ItemId, SessionDep
 from techmatch.services import access, drafts, listings, matching, review, transfer
 from techmatch.services.errors import Conflict, Forbidden, InvalidInput
 from techmatch.services.listings import Kind
+from techmatch.services.matching import row_values
 from techmatch.web.forms import field_errors, form_values, validated
 from techmatch.web.render import render
 from techmatch.web.session import CsrfDep, PageUserDep
@@ -55,10 +56,6 @@ FORMS: dict[str, dict[str, Any]] = {
 }
 # Fields the forms do not show: kept as they are on edit.
 _NOT_ON_FORM = {"code", "status", "organization_id", "valid_until", "institution"}
-
-
-def _columns(row: Any) -> dict[str, Any]:
-    return {c.name: getattr(row, c.name) for c in row.__table__.columns}
 
 
 def _member(viewer: User, role: Role) -> int:
@@ -147,7 +144,7 @@ def _edit_form(name: str):  # noqa: ANN202
         item_id: ItemId, request: Request, session: SessionDep, viewer: PageUserDep
     ) -> Response:
         row = _row(item_id, session, viewer)
-        return _form_page(request, name, viewer, _columns(row), {}, item_id=item_id)
+        return _form_page(request, name, viewer, row_values(row), {}, item_id=item_id)
 
     async def save(
         item_id: ItemId, request: Request, session: SessionDep, viewer: PageUserDep
@@ -163,7 +160,7 @@ def _edit_form(name: str):  # noqa: ANN202
             for f, info in model.model_fields.items()
             if f not in _NOT_ON_FORM
         }
-        current = _columns(row)
+        current = row_values(row)
         data, errors = validated(model, {**current, **patch})
         if data is not None:
             try:
