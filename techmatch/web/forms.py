@@ -51,6 +51,15 @@ def field_errors(exc: ValidationError | InvalidInput) -> dict[str, str]:
     return out
 
 
+def checked(model: type[BaseModel], values: dict[str, Any]) -> Any:
+    """The form as ``model``, or the 422 page naming the fields (for one-click forms that
+    have no page of their own to show errors on)."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise InvalidInput.from_validation(exc) from exc
+
+
 def validated(model: type[BaseModel], values: dict[str, Any]) -> tuple[Any, dict[str, str]]:
     try:
         return model.model_validate(values), {}

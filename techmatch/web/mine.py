@@ -26,7 +26,7 @@ from techmatch.services import access, drafts, listings, matching, review, trans
 from techmatch.services.errors import Conflict, Forbidden, InvalidInput
 from techmatch.services.listings import Kind
 from techmatch.services.matching import row_values
-from techmatch.web.forms import field_errors, form_values, validated
+from techmatch.web.forms import checked, field_errors, form_values, validated
 from techmatch.web.render import render
 from techmatch.web.session import CsrfDep, PageUserDep
 
@@ -194,18 +194,17 @@ async def draft_panel(request: Request, session: SessionDep, viewer: PageUserDep
     suggestions: list[dict[str, Any]] = []
     text = " ".join(values.get(f, "") for f in ("description", "current_state", "targets"))
     if values.get("title") or text.strip():
-        budget = values.get("budget_wan")
-        try:
-            request_model = AdHocMatchRequest(
-                title=values.get("title", ""),
-                lang=Lang(values["lang"]) if values.get("lang") in ("zh", "en") else Lang.zh,
-                text=text.strip() or values.get("title", ""),
-                cooperation=values.get("cooperation", []),
-                budget_wan=float(budget) if budget else None,
-                filters=MatchQuery(limit=5),
-            )
-        except (ValueError, TypeError):
-            request_model = None
+        request_model, _ = validated(  # a draft the matcher cannot take yet: no suggestions
+            AdHocMatchRequest,
+            {
+                "title": values.get("title", ""),
+                "lang": values["lang"] if values.get("lang") in ("zh", "en") else "zh",
+                "text": text.strip() or values.get("title", ""),
+                "cooperation": values.get("cooperation", []),
+                "budget_wan": values.get("budget_wan"),
+                "filters": {"limit": 5},
+            },
+        )
         if request_model is not None:
             answer = matching.match_text(
                 request.app.state.matching, request_model, session=session, viewer=viewer
@@ -310,14 +309,9 @@ def respond(
     reason: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    data, errors = validated(
-        ResponseRequest,
-        {"response": response, "reason": reason or None, "note": note or None},
+    data = checked(
+        ResponseRequest, {"response": response, "reason": reason or None, "note": note or None}
     )
-    if data is None:
-        raise InvalidInput(
-            [{"loc": [k], "msg": v, "type": "value_error"} for k, v in errors.items()]
-        )
     review.respond(item_id, data, session=session, actor=viewer)
     return RedirectResponse("/my/matches?done=answered", status_code=303)
 

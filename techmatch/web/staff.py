@@ -17,9 +17,8 @@ from models.review import MatchQueueQuery, TransitionRequest
 from models.users import User
 from techmatch.api.deps import ItemId, SessionDep
 from techmatch.services import access, review, stats
-from techmatch.services.errors import InvalidInput
 from techmatch.web import charts
-from techmatch.web.forms import field_errors, validated
+from techmatch.web.forms import checked, field_errors, form_values
 from techmatch.web.i18n import translations
 from techmatch.web.labels import LABELS
 from techmatch.web.render import highlight, language, render
@@ -69,11 +68,7 @@ def queue_page(request: Request, session: SessionDep, viewer: PageUserDep) -> Re
 def suggestion_threshold(
     session: SessionDep, viewer: PageUserDep, min_score: Annotated[str, Form()]
 ) -> Response:
-    data, errors = validated(SuggestionSettings, {"min_score": min_score})
-    if data is None:
-        raise InvalidInput(
-            [{"loc": ["min_score"], "msg": errors["min_score"], "type": "value_error"}]
-        )
+    data = checked(SuggestionSettings, {"min_score": min_score})
     review.set_suggestion_settings(data, session=session, actor=viewer)
     return RedirectResponse("/review?done=saved", status_code=303)
 
@@ -132,16 +127,8 @@ async def transition(
 ) -> Response:
     _staff(viewer)
     form = await request.form()
-    values: dict[str, Any] = {
-        k: v for k, v in form.items() if k != "csrf" and isinstance(v, str) and v.strip()
-    }
-    values["contract_registered"] = "contract_registered" in form
-    data, errors = validated(TransitionRequest, values)
-    if data is None:
-        raise InvalidInput(
-            [{"loc": [k], "msg": v, "type": "value_error"} for k, v in errors.items()]
-        )
-    review.transition(item_id, data, session=session, actor=viewer)
+    values = form_values(form) | {"contract_registered": "contract_registered" in form}
+    review.transition(item_id, checked(TransitionRequest, values), session=session, actor=viewer)
     return RedirectResponse(f"/review/{item_id}?done={to}", status_code=303)
 
 
