@@ -8,7 +8,7 @@ from functools import cached_property
 
 from matcher.documents import Analyzed, Document, FieldWeights, analyze
 from matcher.glossary import Glossary, read_glossary
-from matcher.index import Index, build_index
+from matcher.index import Index, Segments, build_index
 from matcher.rank import ChannelWeights, Filters, Ranking, rank
 from matcher.tokenize import Analyzer
 
@@ -42,7 +42,7 @@ class Matcher:
     def rank(
         self,
         query: Analyzed,
-        index: Index,
+        index: Index | Segments,
         *,
         k: int = 20,
         filters: Filters | None = None,

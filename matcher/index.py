@@ -87,36 +87,66 @@ class ChannelIndex:
     vocabulary_: dict[str, int]
     idf_: np.ndarray
     matrix_: sparse.csc_matrix  # each column's rows ascending (see ``find``)
+    # A delta built against a base index takes the base's weighting, so scores from both
+    # compare: the idf of terms the base lacks, and which terms a query does not look up.
+    unseen_idf_: float = 0.0  # 0: from this index's own size
+    skip_: np.ndarray | None = None  # per column
 
     def __post_init__(self) -> None:
         if not self.matrix_.has_sorted_indices:
             self.matrix_.sort_indices()
+        if not self.unseen_idf_:
+            self.unseen_idf_ = float(np.log(1.0 + self.matrix_.shape[0]) + 1.0)
 
-    def query_vector(self, counts: dict[str, float]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """(columns, weights, terms) of a query, on the documents' tf-idf scale. Terms no
-        document has still count in the query's length (with the largest idf), so a query
-        full of unknown words scores lower, as it should."""
-        if not counts or not self.vocabulary_:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), []
-        vocabulary = self.vocabulary_
-        terms = list(counts)
-        size = len(terms)
-        found = np.fromiter(map(vocabulary.get, terms, repeat(-1)), dtype=np.int64, count=size)
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=size)
-        tf = 1.0 + np.log(tf)  # sublinear, as the documents' (counts are at least 0.5)
-        unseen_idf = np.log(1.0 + self.matrix_.shape[0]) + 1.0
+    def skipped(self, cols: np.ndarray) -> np.ndarray:
+        """Which of the columns a query does not look up: terms in a large share of a large
+        corpus (idf below MIN_IDF and more than LONG_POSTINGS documents). They still count
+        in the query's length, but their postings are long and their share of any score is
+        tiny."""
+        if self.skip_ is not None:
+            return self.skip_[cols]
+        indptr = self.matrix_.indptr
+        return (self.idf_[cols] < MIN_IDF) & (indptr[cols + 1] - indptr[cols] > LONG_POSTINGS)
+
+    def weighting_for(self, vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """(idf, skipped) for another vocabulary's columns, as this index weighs its terms."""
+        found = np.fromiter(map(self.vocabulary_.get, vocabulary, repeat(-1)), dtype=np.int64)
         known = found >= 0
         safe = np.where(known, found, 0)
-        idf = self.idf_[safe]
-        weights = tf * np.where(known, idf, unseen_idf)
+        idf = np.where(known, self.idf_[safe] if len(self.idf_) else 0.0, self.unseen_idf_)
+        skip = known & self.skipped(safe) if len(self.idf_) else np.zeros(len(found), bool)
+        return idf.astype(np.float32), skip
+
+    def query_vector(
+        self, counts: dict[str, float], like: ChannelIndex | None = None
+    ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """(columns, weights, terms) of a query, on the documents' tf-idf scale. Terms no
+        document has still count in the query's length (with the largest idf), so a query
+        full of unknown words scores lower, as it should. With ``like`` (the base a delta
+        was built against), the query is weighed as the base weighs it, so the scores of
+        both compare."""
+        if not counts or not self.vocabulary_:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), []
+        source = self if like is None else like
+        terms = list(counts)
+        size = len(terms)
+        found = np.fromiter(
+            map(source.vocabulary_.get, terms, repeat(-1)), dtype=np.int64, count=size
+        )
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=size)
+        tf = 1.0 + np.log(tf)  # sublinear, as the documents' (counts are at least 0.5)
+        known = found >= 0
+        safe = np.where(known, found, 0)
+        idf = source.idf_[safe] if len(source.idf_) else np.zeros(size)
+        weights = tf * np.where(known, idf, source.unseen_idf_)
         norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
-        # Terms in a large share of a large corpus (idf below MIN_IDF and more than
-        # LONG_POSTINGS documents) still count in the query's length but are not looked up:
-        # their postings are long and their share of any score is tiny.
-        indptr = self.matrix_.indptr
-        postings = indptr[safe + 1] - indptr[safe]
-        skip = (idf < MIN_IDF) & (postings > LONG_POSTINGS)
-        keep = np.flatnonzero(known & ~skip)
+        if like is not None:
+            found = np.fromiter(
+                map(self.vocabulary_.get, terms, repeat(-1)), dtype=np.int64, count=size
+            )
+            known = found >= 0
+            safe = np.where(known, found, 0)
+        keep = np.flatnonzero(known & ~self.skipped(safe))
         return (
             found[keep],
             (weights[keep] / norm).astype(np.float32),
@@ -271,19 +301,24 @@ class _ChannelBuilder:
             yield chunk
         yield self._current()
 
-    def finish(self) -> ChannelIndex:
+    def finish(self, like: ChannelIndex | None = None) -> ChannelIndex:
+        """The weighted matrix; with ``like``, weighted as that index weighs its terms."""
         last = self._current()
         self._count(last[1])
         n_rows = self.rows + len(last[0]) - 1
         n_cols = len(self.vocabulary)
         try:
-            return self._build(n_rows, n_cols)
+            built = self._build(n_rows, n_cols, like)
+            if like is not None:
+                built.unseen_idf_ = like.unseen_idf_
+                built.skip_ = like.weighting_for(built.vocabulary_)[1]
+            return built
         finally:
             if self._folder is not None:
                 self._folder.cleanup()
             self._open()
 
-    def _build(self, n_rows: int, n_cols: int) -> ChannelIndex:
+    def _build(self, n_rows: int, n_cols: int, like: ChannelIndex | None) -> ChannelIndex:
         if n_cols == 0:
             empty = sparse.csc_matrix((n_rows, 0), dtype=np.float32)
             return ChannelIndex({}, np.zeros(0, dtype=np.float32), empty)
@@ -292,7 +327,10 @@ class _ChannelBuilder:
         # rows); its idf is set from the document frequencies of all chunks together,
         # with the formula its fit() uses.
         tfidf = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
-        tfidf.idf_ = (np.log((1 + n_rows) / (1 + df)) + 1).astype(np.float32)
+        if like is None:
+            tfidf.idf_ = (np.log((1 + n_rows) / (1 + df)) + 1).astype(np.float32)
+        else:
+            tfidf.idf_ = like.weighting_for(self.vocabulary)[0]
         tfidf.n_features_in_ = n_cols
         indptr = np.zeros(n_cols + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
@@ -364,9 +402,25 @@ class Index:
     masks: dict[Any, tuple[np.ndarray, int]] = field(default_factory=dict)
     # The documents of each language code, computed when first asked for.
     lang_rows: dict[int, np.ndarray] = field(default_factory=dict)
+    # The ids as sorted bytes and their rows, made when first asked for (see rows_of).
+    sorted_ids: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def rows_of(self, ids: Iterable[str]) -> np.ndarray:
+        """The rows (ascending) of those of ``ids`` the index holds: binary searches in the
+        sorted ids, so no id → row dictionary the size of the index is kept."""
+        if self.sorted_ids is None:
+            keys = np.asarray(self.ids, dtype=np.bytes_)
+            by_id = np.argsort(keys, kind="stable")
+            self.sorted_ids = (keys[by_id], by_id)
+        keys, by_id = self.sorted_ids
+        wanted = np.asarray(list(ids), dtype=np.bytes_)
+        if not len(keys) or not len(wanted):
+            return np.zeros(0, dtype=np.int64)
+        at = np.searchsorted(keys, wanted).clip(max=len(keys) - 1)
+        return np.unique(by_id[at[keys[at] == wanted]])
 
     def code(self, value: str) -> int:
         """The facet code of a value (-1 when no document has it)."""
@@ -420,6 +474,35 @@ class Index:
         )
 
 
+@dataclass
+class Segments:
+    """A large base index and a small delta built against it (the base's weighting, so
+    their scores compare). The base rows of documents that changed since it was built are
+    hidden; the delta holds the current form of those that still exist. A change is
+    matchable once the delta is rebuilt, which costs the changed documents, not the base."""
+
+    base: Index
+    delta: Index
+    hidden: np.ndarray  # rows of ``base``, ascending
+    version: int
+
+    def __len__(self) -> int:
+        return len(self.base) - len(self.hidden) + len(self.delta)
+
+
+def with_changes(
+    base: Index, changed: Iterable[str], current: Iterable[Analyzed], *, version: int
+) -> Segments:
+    """``base`` with the documents ``changed`` replaced by their ``current`` form (those not
+    in ``current`` were removed)."""
+    return Segments(
+        base=base,
+        delta=build_index(current, version=version, like=base),
+        hidden=base.rows_of(changed),
+        version=version,
+    )
+
+
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 
 
@@ -460,8 +543,9 @@ def _surface_forms(raw: bytes, concept: str) -> list[str]:
     return forms
 
 
-def build_index(docs: Iterable[Analyzed], *, version: int = 0) -> Index:
-    """Build from a stream of analysed documents, reading each once."""
+def build_index(docs: Iterable[Analyzed], *, version: int = 0, like: Index | None = None) -> Index:
+    """Build from a stream of analysed documents, reading each once. With ``like``, terms are
+    weighted as in that index (its idf), so the two indexes' scores compare."""
     builders = {c: _ChannelBuilder() for c in CHANNELS}
     codes = _Codes()
     ids: list[str] = []
@@ -503,7 +587,7 @@ def build_index(docs: Iterable[Analyzed], *, version: int = 0) -> Index:
     order[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
     return Index(
         ids=ids,
-        channels={c: b.finish() for c, b in builders.items()},
+        channels={c: b.finish(like.channels[c] if like else None) for c, b in builders.items()},
         lang=np.asarray(cols["lang"], np.int8),
         order=order,
         codes=codes.codes,

@@ -20,7 +20,15 @@ from typing import NamedTuple
 import numpy as np
 
 from matcher.documents import CHANNELS, Analyzed
-from matcher.index import LANGS, MATURITY_RANK, ChannelIndex, Columns, Index, cooperation_mask
+from matcher.index import (
+    LANGS,
+    MATURITY_RANK,
+    ChannelIndex,
+    Columns,
+    Index,
+    Segments,
+    cooperation_mask,
+)
 
 REGION_GROUPS = {
     "jingjin": ("beijing", "tianjin"),
@@ -153,7 +161,7 @@ def _weight_table(weights: ChannelWeights) -> np.ndarray:
 
 def rank(
     query: Analyzed,
-    index: Index,
+    index: Index | Segments,
     *,
     k: int = 20,
     filters: Filters | None = None,
@@ -166,36 +174,13 @@ def rank(
     Cost: the postings of the query's terms (one sparse product per channel over only
     those columns), one pass over the scores for the top ``k``, and for the explanations
     the top documents' terms found among those postings (see ``_pairs``)."""
+    table = _weight_table(weights or ChannelWeights())
+    if isinstance(index, Segments):
+        return _rank_segments(query, index, k, filters or Filters(), table, labels, explain)
     n = len(index)
     if n == 0:
         return Ranking([], 0, 0)
-    table = _weight_table(weights or ChannelWeights())
-    qlang = LANGS.index(query.lang) if query.lang in LANGS else 0
-    channels: list[_Channel] = []
-    scores: np.ndarray | None = None
-    for c, name in enumerate(CHANNELS):
-        counts = query.channels.get(name)
-        weight = table[qlang, :, c]
-        if not counts or weight.max() == 0:
-            continue
-        channel = index.channels[name]
-        cols, qvals, terms = channel.query_vector(counts)
-        if len(cols) == 0:
-            continue
-        # Only the query's columns are read: sparse slice, then one product over them.
-        sub = channel.columns(cols)
-        if _uniform(weight, index):
-            # Every document's language weighs the same here: the weight goes into the
-            # query's values and the product adds straight into the scores.
-            scores = channel.product(sub, qvals * weight[0], out=scores)
-        else:
-            part = channel.product(sub, qvals)
-            _weigh_by_language(part, weight, index)
-            if scores is None:
-                scores = part
-            else:
-                scores += part
-        channels.append(_Channel(name, channel, cols, terms, qvals, weight, sub))
+    scores, channels = _scores(query, index, table)
     mask, candidates = _mask(index, filters or Filters())
     if scores is None or candidates == 0:
         return Ranking([], candidates, 0)
@@ -225,6 +210,114 @@ def rank(
             top_rows.tolist(),
             _rounded(np.minimum(top_scores.astype(np.float64), 1.0), 6),
             _rounded(100.0 * (candidates - at_least) / candidates, 2),
+            explanations,
+            strict=True,
+        )
+    ]
+    return Ranking(matches, candidates, scored)
+
+
+def _scores(
+    query: Analyzed, index: Index, table: np.ndarray, like: Index | None = None
+) -> tuple[np.ndarray | None, list[_Channel]]:
+    """Every document's score (None when the query shares no looked-up term with any), and
+    the channels that contributed, for the explanations. ``like``: the base whose weighting
+    a delta index shares."""
+    qlang = LANGS.index(query.lang) if query.lang in LANGS else 0
+    channels: list[_Channel] = []
+    scores: np.ndarray | None = None
+    for c, name in enumerate(CHANNELS):
+        counts = query.channels.get(name)
+        weight = table[qlang, :, c]
+        if not counts or weight.max() == 0:
+            continue
+        channel = index.channels[name]
+        cols, qvals, terms = channel.query_vector(
+            counts, like.channels[name] if like is not None else None
+        )
+        if len(cols) == 0:
+            continue
+        # Only the query's columns are read: sparse slice, then one product over them.
+        sub = channel.columns(cols)
+        if _uniform(weight, index):
+            # Every document's language weighs the same here: the weight goes into the
+            # query's values and the product adds straight into the scores.
+            scores = channel.product(sub, qvals * weight[0], out=scores)
+        else:
+            part = channel.product(sub, qvals)
+            _weigh_by_language(part, weight, index)
+            if scores is None:
+                scores = part
+            else:
+                scores += part
+        channels.append(_Channel(name, channel, cols, terms, qvals, weight, sub))
+    return scores, channels
+
+
+def _rank_segments(
+    query: Analyzed,
+    index: Segments,
+    k: int,
+    filters: Filters,
+    table: np.ndarray,
+    labels: Mapping[str, str] | None,
+    explain: bool,
+) -> Ranking:
+    """``rank`` over a base and its delta: each scored alone (the base without its hidden
+    rows), their pools merged. A merged top score is at least each segment's k-th score, so
+    each segment's pool holds every document scoring at least it: percentiles are exact."""
+    pools: list[tuple[Index, list[_Channel], np.ndarray, np.ndarray]] = []
+    candidates = scored = 0
+    for segment, hidden, like in (
+        (index.base, index.hidden, None),
+        (index.delta, None, index.base),
+    ):
+        if len(segment) == 0:
+            continue
+        scores, channels = _scores(query, segment, table, like)
+        mask, passing = _mask(segment, filters)
+        if hidden is not None and len(hidden):
+            passing -= int(np.count_nonzero(mask[hidden]))
+        candidates += passing
+        if scores is None or passing == 0:
+            continue
+        scores *= mask
+        if hidden is not None and len(hidden):
+            scores[hidden] = 0.0
+        nonzero = int(np.count_nonzero(scores))
+        if nonzero == 0:
+            continue
+        scored += nonzero
+        rows = _pool(scores, min(k, nonzero))
+        pools.append((segment, channels, rows, scores[rows]))
+    if not pools:
+        return Ranking([], candidates, 0)
+    entries = sorted(
+        (-float(score), segment.ids[row], part, row)
+        for part, (segment, _, rows, scores) in enumerate(pools)
+        for row, score in zip(rows.tolist(), scores.tolist(), strict=True)
+    )[: min(k, scored)]
+    top_scores = np.asarray([-entry[0] for entry in entries], dtype=np.float64)
+    at_least = sum(
+        len(scores) - np.searchsorted(np.sort(scores), top_scores.astype(scores.dtype))
+        for _, _, _, scores in pools
+    )
+    explanations: list[Explanation] = [Explanation({}, (), ())] * len(entries)
+    if explain:
+        for part, (segment, channels, _, _) in enumerate(pools):
+            at = [i for i, entry in enumerate(entries) if entry[2] == part]
+            if at:
+                rows = np.asarray([entries[i][3] for i in at], dtype=np.int64)
+                found = _explanations(query, segment, channels, rows, labels or {})
+                for i, explanation in zip(at, found, strict=True):
+                    explanations[i] = explanation
+    matches = [
+        _new(Match, (entry[1], score, position, percentile, explanation))
+        for position, entry, score, percentile, explanation in zip(
+            range(1, len(entries) + 1),
+            entries,
+            _rounded(np.minimum(top_scores, 1.0), 6),
+            _rounded(np.asarray(100.0 * (candidates - at_least) / candidates), 2),
             explanations,
             strict=True,
         )

@@ -25,6 +25,18 @@ class ListingTokens(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime)
 
 
+class ListingChange(SQLModel, table=True):
+    """One row per change to a need or a result, under the listings version it produced, so a
+    process can tell which listings moved since the version its index holds."""
+
+    __tablename__ = "listing_change"
+
+    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    kind: str = Field(sa_type=String(16))  # need | result
+    listing_id: int
+    changed_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime, index=True)
+
+
 DEFAULT_SUGGESTION_MIN_SCORE = 0.05
 
 

@@ -19,14 +19,15 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, delete, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from matcher.documents import Analyzed, Document, Facets, need_document, result_document
 from matcher.engine import MATCHER_VERSION, Matcher
-from matcher.index import Index
+from matcher.index import Index, Segments, with_changes
 from matcher.rank import Filters, Ranking
 from models.listings import ResearchResult, TechNeed
-from models.matching import ListingTokens, MatchingState
+from models.matching import ListingChange, ListingTokens, MatchingState
 from techmatch.services import access
 from techmatch.services.access import Viewer
 from techmatch.services.errors import NotFound
@@ -52,21 +53,30 @@ def listing_id(document_id: str) -> int:
 
 
 def listing_changed(kind: str, listing_id: int, *, session: Session) -> None:
-    """Forget the listing's kept tokens and tell every process the listings moved on."""
+    """Forget the listing's kept tokens and tell every process the listings moved on, and
+    which listing moved."""
     session.exec(  # type: ignore[call-overload]
         delete(ListingTokens).where(
             ListingTokens.kind == kind, ListingTokens.listing_id == listing_id
         )
     )
-    bump_version(session=session)
+    version = bump_version(session=session)
+    session.add(ListingChange(version=version, kind=kind, listing_id=listing_id))
 
 
-def bump_version(*, session: Session) -> None:
-    result = session.exec(  # type: ignore[call-overload]
-        update(MatchingState).where(MatchingState.id == 1).values(version=MatchingState.version + 1)
-    )
-    if result.rowcount == 0:
+def bump_version(*, session: Session) -> int:
+    """The next listings version. The update locks the state row until commit, so versions
+    commit in order: whoever reads version V has every change up to V committed."""
+    version = session.execute(
+        update(MatchingState)
+        .where(MatchingState.id == 1)
+        .values(version=MatchingState.version + 1)
+        .returning(MatchingState.version)  # type: ignore[call-overload]
+    ).scalar_one_or_none()
+    if version is None:
         session.add(MatchingState(id=1, version=1))
+        version = 1
+    return int(version)
 
 
 def current_version(*, session: Session) -> int:
@@ -116,25 +126,53 @@ def _analyzed_to_json(analyzed: Analyzed) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Indexes:
-    results: Index  # query: a need
-    needs: Index  # query: a result
+    results: Index | Segments  # query: a need
+    needs: Index | Segments  # query: a result
     version: int
     built_at: dt.datetime
+    base_version: int  # the listings version of the base indexes
+    changed: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())  # needs, results
+
+
+# Below this many listings the indexes are rebuilt whole on every change: that takes about
+# a second and keeps the weighting (idf) current; a delta pays off only on a larger base.
+DELTA_FROM = 5_000
+# A delta beyond this many listings (or a fiftieth of the base) is merged into a new base in
+# the background; until then it keeps growing, each step costing the changed listings only.
+DELTA_LISTINGS = 2_000
+# Changes older than this are forgotten when a new base is built; a process whose base is
+# older still rebuilds in full.
+CHANGES_KEPT = dt.timedelta(days=2)
 
 
 class MatchingService:
-    """Owns the current indexes of one process."""
+    """Owns the current indexes of one process.
+
+    The indexes are a base, built from every listing, plus a delta of the listings changed
+    since, built against the base's weighting. Each poll that finds the listings version
+    moved rebuilds only the delta (the listings in ``listing_change`` after the base's
+    version); when the delta grows large, a new base is built on another thread while deltas
+    keep coming, and swapped in with the changes made meanwhile."""
 
     def __init__(
-        self, engine: Engine, *, matcher: Matcher | None = None, poll_seconds: float = 1.0
+        self,
+        engine: Engine,
+        *,
+        matcher: Matcher | None = None,
+        poll_seconds: float = 1.0,
+        delta_from: int = DELTA_FROM,
+        delta_listings: int = DELTA_LISTINGS,
     ) -> None:
         self.engine = engine
+        self.delta_from = delta_from
+        self.delta_listings = delta_listings
         self._matcher = matcher
         self.poll_seconds = poll_seconds
         self._indexes: Indexes | None = None
         self._build_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._merging: threading.Thread | None = None
         # Called after each rebuild from the background thread (errors are logged).
         self.on_rebuilt: Callable[[], None] | None = None
 
@@ -155,9 +193,10 @@ class MatchingService:
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        for thread in (self._thread, self._merging):
+            if thread is not None:
+                thread.join(timeout=10)
+        self._thread = self._merging = None
 
     def _loop(self) -> None:
         if self.on_rebuilt is not None:  # the first build happened in start()
@@ -182,38 +221,138 @@ class MatchingService:
         return current
 
     def refresh(self, *, force: bool = False) -> bool:
-        """Rebuild if the listings changed since the current indexes; True if rebuilt."""
+        """Catch up with the listings if they changed since the current indexes; True if the
+        indexes were swapped. ``force`` builds a new base now, on this thread."""
         with self._build_lock:
+            current = self._indexes
             with Session(self.engine) as session:
                 version = current_version(session=session)
-                if not force and self._indexes is not None and self._indexes.version == version:
+                if not force and current is not None and current.version == version:
                     return False
-                results = self._analyzed(session, RESULT, ResearchResult, result_row_document)
-                needs = self._analyzed(session, NEED, TechNeed, need_row_document)
-            built = Indexes(
-                results=self.matcher.build(results, version=version),
-                needs=self.matcher.build(needs, version=version),
-                version=version,
-                built_at=dt.datetime.now(dt.UTC),
-            )
-            self._indexes = built  # the swap: one reference assignment
-            log.info("index version %d: %d results, %d needs", version, len(results), len(needs))
+                if (
+                    not force
+                    and current is not None
+                    and self._base_size(current) >= self.delta_from
+                ):
+                    changed = _changes(session, current.base_version, version)
+                    if changed is not None:
+                        self._indexes = self._with_changes(session, current, changed, version)
+                        if self._delta_size(self._indexes) > self._delta_limit(self._indexes):
+                            self._merge_in_background()
+                        return True
+            self._indexes = self._build_base()
             return True
 
-    def _analyzed(self, session: Session, kind: str, table: Any, to_doc: Any) -> list[Analyzed]:
-        """Every listing's analysed form; listings without kept tokens are tokenised now and
-        their tokens stored."""
-        kept = {
-            t.listing_id: t.data
-            for t in session.exec(
-                select(ListingTokens).where(
-                    ListingTokens.kind == kind, ListingTokens.matcher_version == MATCHER_VERSION
+    def _build_base(self) -> Indexes:
+        """New base indexes of every listing (delta empty) at the version read first."""
+        with Session(self.engine) as session:
+            version = current_version(session=session)
+            results = self._analyzed(session, RESULT, ResearchResult, result_row_document)
+            needs = self._analyzed(session, NEED, TechNeed, need_row_document)
+            session.exec(  # type: ignore[call-overload]
+                delete(ListingChange).where(
+                    ListingChange.changed_at < dt.datetime.now(dt.UTC) - CHANGES_KEPT  # type: ignore[arg-type]
                 )
             )
-        }
+            session.commit()
+        built = Indexes(
+            results=self.matcher.build(results, version=version),
+            needs=self.matcher.build(needs, version=version),
+            version=version,
+            built_at=dt.datetime.now(dt.UTC),
+            base_version=version,
+        )
+        log.info("index version %d: %d results, %d needs", version, len(results), len(needs))
+        return built
+
+    def _with_changes(
+        self,
+        session: Session,
+        current: Indexes,
+        changed: tuple[frozenset[int], frozenset[int]],
+        version: int,
+    ) -> Indexes:
+        """The current base with a delta of every listing changed since it."""
+        needs_changed, results_changed = changed
+        results = self._analyzed(
+            session, RESULT, ResearchResult, result_row_document, ids=results_changed
+        )
+        needs = self._analyzed(session, NEED, TechNeed, need_row_document, ids=needs_changed)
+        results_base = _base(current.results)
+        needs_base = _base(current.needs)
+        log.info(
+            "index version %d: base %d + %d changed listings",
+            version,
+            current.base_version,
+            len(needs_changed) + len(results_changed),
+        )
+        return Indexes(
+            results=with_changes(
+                results_base, map(doc_id, results_changed), results, version=version
+            ),
+            needs=with_changes(needs_base, map(doc_id, needs_changed), needs, version=version),
+            version=version,
+            built_at=dt.datetime.now(dt.UTC),
+            base_version=current.base_version,
+            changed=changed,
+        )
+
+    @staticmethod
+    def _delta_size(indexes: Indexes) -> int:
+        return sum(len(ids) for ids in indexes.changed)
+
+    @staticmethod
+    def _base_size(indexes: Indexes) -> int:
+        return len(_base(indexes.results)) + len(_base(indexes.needs))
+
+    def _delta_limit(self, indexes: Indexes) -> int:
+        return max(self.delta_listings, self._base_size(indexes) // 50)
+
+    def _merge_in_background(self) -> None:
+        if self._merging is not None and self._merging.is_alive():
+            return
+        self._merging = threading.Thread(target=self._merge, name="index-merge", daemon=True)
+        self._merging.start()
+
+    def _merge(self) -> None:
+        """Build a new base without holding the lock, then swap it in with the changes made
+        while it was built."""
+        try:
+            built = self._build_base()
+            with self._build_lock, Session(self.engine) as session:
+                version = current_version(session=session)
+                changed = _changes(session, built.base_version, version)
+                if changed is not None and version != built.version:
+                    built = self._with_changes(session, built, changed, version)
+                # Otherwise the next poll finds the record incomplete and rebuilds in full.
+                self._indexes = built
+        except Exception:
+            log.exception("index merge failed")
+
+    def _analyzed(
+        self,
+        session: Session,
+        kind: str,
+        table: Any,
+        to_doc: Any,
+        *,
+        ids: frozenset[int] | None = None,
+    ) -> list[Analyzed]:
+        """The analysed form of every listing (or of those of ``ids`` that exist); listings
+        without kept tokens are tokenised now and their tokens stored."""
+        tokens = select(ListingTokens).where(
+            ListingTokens.kind == kind, ListingTokens.matcher_version == MATCHER_VERSION
+        )
+        rows = select(table).order_by(table.id)
+        if ids is not None:
+            if not ids:
+                return []
+            tokens = tokens.where(ListingTokens.listing_id.in_(ids))  # type: ignore[attr-defined]
+            rows = rows.where(table.id.in_(ids))
+        kept = {t.listing_id: t.data for t in session.exec(tokens)}
         out: list[Analyzed] = []
         fresh: list[ListingTokens] = []
-        for row in session.exec(select(table).order_by(table.id)):
+        for row in session.exec(rows):
             document = to_doc(row)
             data = kept.get(row.id)
             if data is None:
@@ -230,33 +369,69 @@ class MatchingService:
                 analyzed = _analyzed_from_json(data, document.facets, document.id)
             out.append(analyzed)
         if fresh:
-            session.exec(  # type: ignore[call-overload]
-                delete(ListingTokens).where(
-                    ListingTokens.kind == kind,
-                    ListingTokens.listing_id.in_([t.listing_id for t in fresh]),  # type: ignore[attr-defined]
-                )
-            )
-            session.add_all(fresh)
-            session.commit()
+            _keep_tokens(session, kind, fresh)
         return out
 
     # -- queries
 
-    def for_need(self, need: TechNeed, *, filters: Filters, k: int) -> tuple[Ranking, Index]:
+    def for_need(
+        self, need: TechNeed, *, filters: Filters, k: int
+    ) -> tuple[Ranking, Index | Segments]:
         return self.for_document(need_row_document(need), target=RESULT, filters=filters, k=k)
 
     def for_result(
         self, result: ResearchResult, *, filters: Filters, k: int
-    ) -> tuple[Ranking, Index]:
+    ) -> tuple[Ranking, Index | Segments]:
         return self.for_document(result_row_document(result), target=NEED, filters=filters, k=k)
 
     def for_document(
         self, document: Document, *, target: str, filters: Filters, k: int
-    ) -> tuple[Ranking, Index]:
+    ) -> tuple[Ranking, Index | Segments]:
         """Rank ``document`` against the results (``target`` result) or the needs."""
         index = self.indexes.results if target == RESULT else self.indexes.needs
         query = self.matcher.analyze(document)
         return self.matcher.rank(query, index, k=k, filters=filters), index
+
+
+def _base(index: Index | Segments) -> Index:
+    return index.base if isinstance(index, Segments) else index
+
+
+def _changes(
+    session: Session, since: int, version: int
+) -> tuple[frozenset[int], frozenset[int]] | None:
+    """(needs, results) changed after version ``since`` up to ``version``; None when the
+    record of those versions is incomplete (forgotten), so only a full rebuild will do."""
+    if version < since:
+        return None
+    rows = session.exec(
+        select(ListingChange.kind, ListingChange.listing_id).where(
+            ListingChange.version > since,  # type: ignore[arg-type]
+            ListingChange.version <= version,  # type: ignore[arg-type]
+        )
+    ).all()
+    if len(rows) != version - since:
+        return None
+    needs = frozenset(listing for kind, listing in rows if kind == NEED)
+    results = frozenset(listing for kind, listing in rows if kind == RESULT)
+    return needs, results
+
+
+def _keep_tokens(session: Session, kind: str, fresh: list[ListingTokens]) -> None:
+    """Store freshly made tokens. They are a cache: if another process stored the same
+    listings' tokens meanwhile, theirs are kept and ours dropped."""
+    try:
+        session.exec(  # type: ignore[call-overload]
+            delete(ListingTokens).where(
+                ListingTokens.kind == kind,
+                ListingTokens.listing_id.in_([t.listing_id for t in fresh]),  # type: ignore[attr-defined]
+            )
+        )
+        session.add_all(fresh)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        log.info("kept tokens of %d %ss were stored by another process", len(fresh), kind)
 
 
 def listing_ids(ranking: Ranking) -> list[int]:
@@ -331,7 +506,7 @@ def private_explanation(explanation: dict[str, Any]) -> dict[str, Any]:
 
 def _answer(
     ranking: Ranking,
-    index: Index,
+    index: Index | Segments,
     table: Any,
     key: str,
     *,
