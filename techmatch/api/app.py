@@ -22,12 +22,15 @@ API_PREFIX = "/api/v1"
 def _refresh_suggestions(service: MatchingService, engine: Engine) -> None:
     from sqlmodel import Session
 
-    from techmatch.services.review import claim_suggestions, refresh_suggestions
+    from techmatch.services.review import claim_suggestions, suggestions_after_change
 
     with Session(engine) as session:
-        # With several workers, the first to claim this version stores its suggestions.
-        if claim_suggestions(service.indexes.version, session=session):
-            refresh_suggestions(service, session=session)
+        # With several workers, the first to claim this version stores its suggestions, for
+        # what changed since the version stored before.
+        version = service.indexes.version
+        since = claim_suggestions(version, session=session)
+        if since is not None:
+            suggestions_after_change(service, since, version, session=session)
 
 
 class ServedBy:

@@ -234,7 +234,7 @@ class MatchingService:
                     and current is not None
                     and self._base_size(current) >= self.delta_from
                 ):
-                    changed = _changes(session, current.base_version, version)
+                    changed = changes_between(session, current.base_version, version)
                     if changed is not None:
                         self._indexes = self._with_changes(session, current, changed, version)
                         if self._delta_size(self._indexes) > self._delta_limit(self._indexes):
@@ -321,7 +321,7 @@ class MatchingService:
             built = self._build_base()
             with self._build_lock, Session(self.engine) as session:
                 version = current_version(session=session)
-                changed = _changes(session, built.base_version, version)
+                changed = changes_between(session, built.base_version, version)
                 if changed is not None and version != built.version:
                     built = self._with_changes(session, built, changed, version)
                 # Otherwise the next poll finds the record incomplete and rebuilds in full.
@@ -397,11 +397,12 @@ def _base(index: Index | Segments) -> Index:
     return index.base if isinstance(index, Segments) else index
 
 
-def _changes(
+def changes_between(
     session: Session, since: int, version: int
 ) -> tuple[frozenset[int], frozenset[int]] | None:
-    """(needs, results) changed after version ``since`` up to ``version``; None when the
-    record of those versions is incomplete (forgotten), so only a full rebuild will do."""
+    """(needs, results) changed after listings version ``since`` up to ``version``; None
+    when the record of those versions is incomplete (forgotten): then only starting over
+    will do."""
     if version < since:
         return None
     rows = session.exec(
@@ -573,6 +574,21 @@ def results_for_need(
 def needs_for_result(
     service: MatchingService, result_id: int, query: Any, *, session: Session, viewer: Viewer = None
 ) -> dict[str, Any]:
+    ranking, index = _needs_ranked(service, result_id, query, session=session)
+    return _answer(ranking, index, TechNeed, "need", session=session, viewer=viewer)
+
+
+def need_ids_for_result(
+    service: MatchingService, result_id: int, query: Any, *, session: Session
+) -> list[int]:
+    """The ids of the needs a result fits, best first (no rows loaded, nothing hidden: for
+    the service's own bookkeeping, never for an answer)."""
+    return listing_ids(_needs_ranked(service, result_id, query, session=session)[0])
+
+
+def _needs_ranked(
+    service: MatchingService, result_id: int, query: Any, *, session: Session
+) -> tuple[Ranking, Index | Segments]:
     result = get_listing(ResearchResult, result_id, "result", session=session)
     filters = filters_for(
         query,
@@ -580,8 +596,7 @@ def needs_for_result(
         cooperation=result.cooperation,
         price_wan=result.asking_price_wan,
     )
-    ranking, index = service.for_result(result, filters=filters, k=query.limit)
-    return _answer(ranking, index, TechNeed, "need", session=session, viewer=viewer)
+    return service.for_result(result, filters=filters, k=query.limit)
 
 
 def match_text(

@@ -4,7 +4,7 @@ machine, the parties' responses, the history of every change, and the review que
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import and_, func, or_, update
@@ -35,6 +35,8 @@ from techmatch.services.access import Viewer
 from techmatch.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from techmatch.services.matching import (
     MatchingService,
+    changes_between,
+    need_ids_for_result,
     private_explanation,
     results_for_need,
     row_values,
@@ -43,6 +45,9 @@ from techmatch.services.matching import (
 log = logging.getLogger(__name__)
 
 SUGGESTIONS_PER_NEED = 20
+# After a result changed, the needs it fits best (this many) are ranked again for their
+# suggestions: a result enters a need's top 20 only if it scores well against that need.
+NEEDS_PER_CHANGED_RESULT = 100
 
 
 class InvalidTransition(Conflict):
@@ -108,15 +113,19 @@ def refresh_suggestions(
     session: Session,
     min_score: float | None = None,
     per_need: int = SUGGESTIONS_PER_NEED,
+    need_ids: Collection[int] | None = None,
 ) -> dict[str, int]:
-    """Keep a suggested match for the top results of every open need that score at least
-    ``min_score`` (default: the threshold staff set). New pairs become ``suggested``; a
-    still-unreviewed suggestion gets the new score; a reviewed match is never touched, and no
-    pair is ever stored twice."""
+    """Keep a suggested match for the top results of every open need (or of the open ones
+    of ``need_ids``) that score at least ``min_score`` (default: the threshold staff set).
+    New pairs become ``suggested``; a still-unreviewed suggestion gets the new score; a
+    reviewed match is never touched, and no pair is ever stored twice."""
     if min_score is None:
         min_score = suggestion_settings(session=session).min_score
     counts = {"created": 0, "updated": 0}
-    needs = session.exec(select(TechNeed.id).where(TechNeed.status == "open")).all()
+    open_needs = select(TechNeed.id).where(TechNeed.status == "open").order_by(TechNeed.id)
+    if need_ids is not None:
+        open_needs = open_needs.where(TechNeed.id.in_(need_ids))  # type: ignore[attr-defined]
+    needs = session.exec(open_needs).all()
     for need_id in needs:
         answer = results_for_need(service, need_id, MatchQuery(limit=per_need), session=session)
         items = [i for i in answer["items"] if i["score"] >= min_score]
@@ -151,16 +160,48 @@ def refresh_suggestions(
     return counts
 
 
-def claim_suggestions(version: int, *, session: Session) -> bool:
-    """Take on storing the suggestions of listings ``version``: True for exactly one of the
-    processes that ask (compare-and-set), so the work is not repeated in every worker."""
-    claimed = session.exec(  # type: ignore[call-overload]
-        update(MatchingState)
-        .where(MatchingState.id == 1, MatchingState.suggestions_version < version)
-        .values(suggestions_version=version)
-    )
-    session.commit()
-    return bool(claimed.rowcount == 1)
+def suggestions_after_change(
+    service: MatchingService, since: int, version: int, *, session: Session
+) -> dict[str, int]:
+    """Suggestions after the listings moved from version ``since`` to ``version``: only the
+    needs that changed and the needs the changed results fit best are ranked again, so the
+    work follows the changes, not the number of needs. With no record of what changed
+    (``since`` 0, or forgotten), every open need is."""
+    changed = changes_between(session, since, version) if since > 0 else None
+    if changed is None:
+        return refresh_suggestions(service, session=session)
+    needs, results = changed
+    affected = set(needs)
+    fits = MatchQuery(limit=NEEDS_PER_CHANGED_RESULT)
+    for result_id in sorted(results):
+        try:
+            affected.update(need_ids_for_result(service, result_id, fits, session=session))
+        except NotFound:  # removed since
+            continue
+    if not affected:
+        return {"created": 0, "updated": 0}
+    return refresh_suggestions(service, session=session, need_ids=affected)
+
+
+def claim_suggestions(version: int, *, session: Session) -> int | None:
+    """Take on storing the suggestions of listings ``version``. Exactly one of the processes
+    that ask gets the version whose suggestions were stored before (compare-and-set), and
+    refreshes what changed since; the others get None, so the work is not repeated in every
+    worker."""
+    while True:
+        previous = session.exec(
+            select(MatchingState.suggestions_version).where(MatchingState.id == 1)
+        ).one_or_none()
+        if previous is None or previous >= version:
+            return None
+        claimed = session.exec(  # type: ignore[call-overload]
+            update(MatchingState)
+            .where(MatchingState.id == 1, MatchingState.suggestions_version == previous)
+            .values(suggestions_version=version)
+        )
+        session.commit()
+        if claimed.rowcount == 1:
+            return int(previous)
 
 
 def suggestion_settings(*, session: Session) -> SuggestionSettings:
@@ -173,9 +214,12 @@ def set_suggestion_settings(
     settings: SuggestionSettings, *, session: Session, actor: User
 ) -> SuggestionSettings:
     """Staff set the score a pair needs to become a suggestion (from the next refresh on;
-    suggestions already stored stay)."""
+    suggestions already stored stay). The next refresh after a change of listings covers
+    every open need, not only the needs the change touched."""
     access.require_staff(actor)
     state = session.get(MatchingState, 1) or MatchingState(id=1)
+    if state.suggestion_min_score != settings.min_score:
+        state.suggestions_version = 0
     state.suggestion_min_score = settings.min_score
     session.add(state)
     session.commit()
@@ -475,6 +519,7 @@ __all__ = [
     "history",
     "queue",
     "refresh_suggestions",
+    "suggestions_after_change",
     "respond",
     "transition",
 ]
