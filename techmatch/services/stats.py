@@ -81,39 +81,63 @@ def figures(*, session: Session, start: dt.date, end: dt.date) -> list[dict[str,
     ):
         bump(None, _group_of(region), "results", n)
 
-    where = {
-        m.id: (zone, _group_of(region), m)
-        for m, zone, region in session.exec(
-            select(Match, TechNeed.zone, ResearchResult.region)
-            .join(TechNeed, TechNeed.id == Match.need_id)  # type: ignore[arg-type]
-            .join(ResearchResult, ResearchResult.id == Match.result_id)  # type: ignore[arg-type]
+    # Events of the period, counted in the database by where their match's need and result
+    # are from and by what the event did: no match is read into memory but contracts.
+    moved = ReviewEvent.from_status.is_distinct_from(ReviewEvent.to_status)  # type: ignore[union-attr]
+    in_period = (ReviewEvent.at >= lo, ReviewEvent.at <= hi, moved)  # type: ignore[operator]
+    first = ReviewEvent.from_status.is_(None)  # type: ignore[union-attr]
+    for zone, region, created, to_status, reason, n, value in session.exec(
+        _joined(
+            select(
+                TechNeed.zone,
+                ResearchResult.region,
+                first,
+                ReviewEvent.to_status,
+                Match.reject_reason,
+                func.count(),
+                func.sum(Match.contract_value_wan),
+            )
         )
-    }
-    days: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for event in session.exec(
-        select(ReviewEvent).where(ReviewEvent.at >= lo, ReviewEvent.at <= hi)
+        .where(*in_period)
+        .group_by(
+            TechNeed.zone, ResearchResult.region, first, ReviewEvent.to_status, Match.reject_reason
+        )
     ):
-        if event.match_id not in where or event.from_status == event.to_status:
-            continue
-        zone, group, match = where[event.match_id]
-        if event.from_status is None:
-            bump(zone, group, "suggestions")
-        elif event.to_status in STAGES:
-            field = "contracts" if event.to_status == MatchStatus.contracted else event.to_status
-            bump(zone, group, field)
-            if event.to_status == MatchStatus.contracted:
-                bump(zone, group, "contract_value_wan", match.contract_value_wan or 0.0)
-                took = (event.at - match.created_at).total_seconds() / 86400
-                for key in (("total", "all"), ("zone", zone), ("region", group or "")):
-                    days[key].append(took)
-        elif event.to_status == MatchStatus.rejected and match.reject_reason:
+        group = _group_of(region)
+        if created:
+            bump(zone, group, "suggestions", n)
+        elif to_status in STAGES:
+            contracted = to_status == MatchStatus.contracted
+            bump(zone, group, "contracts" if contracted else to_status, n)
+            if contracted:
+                bump(zone, group, "contract_value_wan", value or 0.0)
+        elif to_status == MatchStatus.rejected and reason:
             for key in (("total", "all"), ("zone", zone), ("region", group or "")):
                 if key in rows:
-                    rows[key]["rejections"][match.reject_reason] += 1
+                    rows[key]["rejections"][reason] += n
+    days: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for zone, region, at, created_at in session.exec(
+        _joined(
+            select(TechNeed.zone, ResearchResult.region, ReviewEvent.at, Match.created_at)
+        ).where(*in_period, ReviewEvent.to_status == MatchStatus.contracted)
+    ):
+        took = (at - created_at).total_seconds() / 86400
+        for key in (("total", "all"), ("zone", zone), ("region", _group_of(region) or "")):
+            days[key].append(took)
     for key, values in days.items():
         if key in rows:
             rows[key]["median_days_to_contract"] = round(statistics.median(values), 1)
     return list(rows.values())
+
+
+def _joined(query: Any) -> Any:
+    """``query`` over review events joined to their match, its need and its result."""
+    return (
+        query.select_from(ReviewEvent)
+        .join(Match, Match.id == ReviewEvent.match_id)  # type: ignore[arg-type]
+        .join(TechNeed, TechNeed.id == Match.need_id)  # type: ignore[arg-type]
+        .join(ResearchResult, ResearchResult.id == Match.result_id)  # type: ignore[arg-type]
+    )
 
 
 def as_csv(rows: list[dict[str, Any]]) -> str:
