@@ -15,12 +15,24 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
 
 from matcher.documents import CHANNELS, Analyzed
-from matcher.index import LANGS, MATURITY_RANK, ChannelIndex, Columns, Index, cooperation_mask
+from matcher.index import (
+    _MODES_OF_MASK,
+    KINDS,
+    LANGS,
+    MATURITIES,
+    MATURITY_RANK,
+    ChannelIndex,
+    Columns,
+    Index,
+    _surface_forms,
+    cooperation_mask,
+)
 
 REGION_GROUPS = {
     "jingjin": ("beijing", "tianjin"),
@@ -129,6 +141,7 @@ class _Channel(NamedTuple):
     terms: list[str]  # their terms
     qvals: np.ndarray  # the query's weights on them
     weight: np.ndarray  # channel weight by document language
+    uniform: bool  # every language the index holds has the same weight (see _uniform)
     sub: Columns  # documents × the query's columns: the postings scored
 
 
@@ -137,9 +150,10 @@ EXPLAINED_TERMS = 15
 # A shared term contributing less is not shown or counted: shared, but not counted for
 # this pair of languages.
 MIN_CONTRIBUTION = 5e-4
-# Channel names in the order an explanation's tied terms are listed.
-_BY_NAME_ORDER = sorted(CHANNELS)
-_NAME_ORDER = {name: i for i, name in enumerate(_BY_NAME_ORDER)}
+# The same threshold for float32 contributions: the smallest float32 not below it.
+_COUNTED_FROM = np.float32(MIN_CONTRIBUTION)
+if float(_COUNTED_FROM) < MIN_CONTRIBUTION:  # pragma: no cover - depends on the constant
+    _COUNTED_FROM = np.nextafter(_COUNTED_FROM, np.float32(1.0))
 # Builds a NamedTuple from all its fields without going through its Python-level __new__.
 _new = tuple.__new__
 
@@ -184,7 +198,8 @@ def rank(
             continue
         # Only the query's columns are read: sparse slice, then one product over them.
         sub = channel.columns(cols)
-        if _uniform(weight, index):
+        uniform = _uniform(weight, index)
+        if uniform:
             # Every document's language weighs the same here: the weight goes into the
             # query's values and the product adds straight into the scores.
             scores = channel.product(sub, qvals * weight[0], out=scores)
@@ -195,7 +210,7 @@ def rank(
                 scores = part
             else:
                 scores += part
-        channels.append(_Channel(name, channel, cols, terms, qvals, weight, sub))
+        channels.append(_Channel(name, channel, cols, terms, qvals, weight, uniform, sub))
     mask, candidates = _mask(index, filters or Filters())
     if scores is None or candidates == 0:
         return Ranking([], candidates, 0)
@@ -321,97 +336,163 @@ def _explanations(
     k = len(top_rows)
     by_row = np.argsort(top_rows, kind="stable")  # match positions in row order
     rows = top_rows[by_row]
-    langs = index.lang[rows]
-    width = max(len(ch.terms) for ch in channels)
-    # A term's key: its channel's place in name order × width + its column position.
-    terms: list[list[str]] = [[] for _ in _BY_NAME_ORDER]
-    totals: list[tuple[str, list[int], list[float]]] = []
+    langs: np.ndarray | None = None
+    # A term's key: its place in the channels' terms laid one channel after another in name
+    # order, so keys order by channel name and name their terms through one list.
+    start: dict[str, int] = {}
+    terms: list[str] = []
+    names: list[str] = []
+    concepts_from = concepts_to = 0
+    for ch in sorted(channels, key=_channel_name):
+        start[ch.name] = len(terms)
+        if ch.name == "concept":
+            concepts_from, concepts_to = len(terms), len(terms) + len(ch.terms)
+        terms += ch.terms
+        names += [ch.name] * len(ch.terms)
+    totals: list[tuple[str, list[float]]] = []
     positions, values, keys = [], [], []
     for ch in channels:
-        terms[_NAME_ORDER[ch.name]] = ch.terms
         local, which, stored = _pairs(ch, rows)
-        value = stored * ch.qvals[local] * ch.weight[langs[which]]
-        exact = value.astype(np.float64)
-        keep = exact >= MIN_CONTRIBUTION  # shared, but not counted for this pair of languages
+        value = stored * ch.qvals[local]
+        if ch.uniform:
+            value *= ch.weight[0]
+        else:
+            if langs is None:
+                langs = index.lang[rows]
+            value *= ch.weight[langs[which]]
+        # Shared, but not counted for this pair of languages when below the threshold.
+        keep = np.flatnonzero(value >= _COUNTED_FROM)
         position = by_row[which[keep]]
-        # Pair by pair in column order: the sums a loop over the shown terms would make.
-        count = np.bincount(position, minlength=k)
-        total = np.bincount(position, weights=exact[keep], minlength=k)
-        totals.append((ch.name, count.tolist(), total.tolist()))
+        value = value[keep]
+        # Pair by pair in column order: the sums a loop over the shown terms would make. A
+        # channel's total is above zero exactly when it counts a term.
+        totals.append((ch.name, np.bincount(position, weights=value, minlength=k).tolist()))
         positions.append(position)
-        values.append(value[keep])
-        keys.append(local[keep] + (_NAME_ORDER[ch.name] * width))
-    position = np.concatenate(positions)
-    value = np.concatenate(values)
-    key = np.concatenate(keys)
+        values.append(value)
+        keys.append(local[keep] + start[ch.name])
+    if len(positions) == 1:
+        position, value, key = positions[0], values[0], keys[0]
+    else:
+        position = np.concatenate(positions)
+        value = np.concatenate(values)
+        key = np.concatenate(keys)
     # By match, then contribution (largest first), then channel name and term.
     order = np.lexsort((-value, position))
     placed, ranked = position[order], value[order]
     tied = (placed[1:] == placed[:-1]) & (ranked[1:] == ranked[:-1])
     if tied.any():
         present, slot = np.unique(key, return_inverse=True)
-        named = [divmod(t, width) for t in present.tolist()]
-        names = sorted(
-            range(len(named)), key=lambda i: (named[i][0], terms[named[i][0]][named[i][1]])
+        listed = present.tolist()
+        by_name = np.empty(len(listed), dtype=np.int64)
+        by_name[sorted(range(len(listed)), key=lambda i: (names[listed[i]], terms[listed[i]]))] = (
+            np.arange(len(listed))
         )
-        by_name = np.empty(len(present), dtype=np.int64)
-        by_name[names] = np.arange(len(present))
         order = np.lexsort((by_name[slot], -value, position))
         placed = position[order]
-    first = np.cumsum(count := np.bincount(position, minlength=k)) - count
-    shown = order[np.arange(len(order)) - first[placed] < EXPLAINED_TERMS]
+    count = np.bincount(position, minlength=k)
+    if count.max(initial=0) > EXPLAINED_TERMS:
+        first = np.cumsum(count) - count
+        order = order[np.arange(len(order)) - first[placed] < EXPLAINED_TERMS]
+        count = np.minimum(count, EXPLAINED_TERMS)
+    ends = np.cumsum(count).tolist()
 
-    rows_of = top_rows.tolist()
-    contributions: list[list[Contribution]] = [[] for _ in range(k)]
-    concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
-    concept = _NAME_ORDER["concept"]
-    for at, term_key, score in zip(
-        position[shown].tolist(), key[shown].tolist(), _rounded(value[shown], 6), strict=True
-    ):
-        channel, column = divmod(term_key, width)
-        term = terms[channel][column]
-        if channel != concept:
-            name = _BY_NAME_ORDER[channel]
-            contribution = (name, term, term, score, (), (), False)
-            contributions[at].append(_new(Contribution, contribution))
-            continue
-        known = concepts.get(term)
-        if known is None:
-            ours = tuple(query.surfaces.get(term, ()))
-            known = concepts[term] = (labels.get(term, term), ours, set(ours))
-        label, ours, our_set = known
-        theirs = tuple(index.surface_forms(rows_of[at], term))
-        # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
-        # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
-        bridge = bool(ours and theirs) and not our_set.intersection(theirs)
-        contributions[at].append(
-            _new(Contribution, ("concept", term, label, score, ours, theirs, bridge))
+    # Every contribution shown as a word's; then the concepts' get their labels and forms.
+    shown_keys = key[order]
+    listed = shown_keys.tolist()
+    shown_terms = [terms[i] for i in listed]
+    scores = _rounded(value[order], 6)
+    contributions = list(
+        map(
+            _new,
+            repeat(Contribution),
+            zip(
+                [names[i] for i in listed],
+                shown_terms,
+                shown_terms,
+                scores,
+                repeat(()),
+                repeat(()),
+                repeat(False),
+                strict=False,
+            ),
         )
+    )
+    if concepts_to > concepts_from:
+        items = np.flatnonzero((shown_keys >= concepts_from) & (shown_keys < concepts_to))
+        if len(items):
+            concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
+            surfaces = index.surfaces
+            item_rows = top_rows[position[order[items]]].tolist()
+            for item, row in zip(items.tolist(), item_rows, strict=True):
+                term = shown_terms[item]
+                known = concepts.get(term)
+                if known is None:
+                    ours = tuple(query.surfaces.get(term, ()))
+                    known = concepts[term] = (labels.get(term, term), ours, set(ours))
+                label, ours, our_set = known
+                theirs = tuple(_surface_forms(surfaces[row], term))
+                # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
+                # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
+                bridge = bool(ours and theirs) and not our_set.intersection(theirs)
+                contributions[item] = _new(
+                    Contribution, ("concept", term, label, scores[item], ours, theirs, bridge)
+                )
 
-    q = query.facets
-    cooperation: dict[tuple[str, ...], FieldCheck] = {}
-    maturity: dict[tuple[str | None, int | None], FieldCheck] = {}
+    fields = _field_checks(query, index, top_rows)
+    channel_names = [name for name, _ in totals]
     explanations = []
-    for at, (kind, matures, trl, modes, money) in enumerate(index.facets(top_rows)):
+    begin = 0
+    for end, checks, sums in zip(
+        ends, fields, zip(*(total for _, total in totals), strict=True), strict=True
+    ):
+        if all(sums):
+            shares = dict(zip(channel_names, sums, strict=True))
+        else:
+            shares = {name: total for name, total in zip(channel_names, sums, strict=True) if total}
+        explanations.append(_new(Explanation, (shares, tuple(contributions[begin:end]), checks)))
+        begin = end
+    return explanations
+
+
+def _channel_name(channel: _Channel) -> str:
+    return channel.name
+
+
+def _field_checks(query: Analyzed, index: Index, rows: np.ndarray) -> list[tuple[FieldCheck, ...]]:
+    """``field_checks`` of the query against each of the indexed ``rows``, read from the
+    facet arrays; each distinct check is made once."""
+    q = query.facets
+    cooperation: dict[int, FieldCheck] = {}
+    maturity: dict[tuple[int, int], FieldCheck] = {}
+    money: dict[tuple[int, float | None], FieldCheck] = {}
+    checks = []
+    for kind, matures, trl, modes, amount in zip(
+        index.kind[rows].tolist(),
+        index.maturity[rows].tolist(),
+        index.trl[rows].tolist(),
+        index.cooperation[rows].tolist(),
+        index.money[rows].tolist(),
+        strict=True,
+    ):
         agree = cooperation.get(modes)
         if agree is None:
-            agree = cooperation[modes] = _cooperation_check(q.cooperation, modes)
-        result = (matures, trl) if matures or trl else (q.maturity, q.trl)
-        ready = maturity.get(result)
+            agree = cooperation[modes] = _cooperation_check(q.cooperation, _MODES_OF_MASK[modes])
+        ready = maturity.get((matures, trl))
         if ready is None:
-            ready = maturity[result] = _maturity_check(*result)
-        price = _money_check(*_budget_and_price(q.kind, q.money_wan, kind, money))
-        explanations.append(
-            _new(
-                Explanation,
-                (
-                    {name: total[at] for name, count, total in totals if count[at]},
-                    tuple(contributions[at]),
-                    (agree, price, ready),
-                ),
+            result = (
+                (MATURITIES[matures] or None, trl or None)
+                if matures or trl
+                else (q.maturity, q.trl)
             )
-        )
-    return explanations
+            ready = maturity[matures, trl] = _maturity_check(*result)
+        theirs = None if amount != amount else amount  # unknown: NaN
+        price = money.get((kind, theirs))
+        if price is None:
+            price = money[kind, theirs] = _money_check(
+                *_budget_and_price(q.kind, q.money_wan, KINDS[kind], theirs)
+            )
+        checks.append((agree, price, ready))
+    return checks
 
 
 # Postings per query column up to which a pass over the postings scored finds the top
