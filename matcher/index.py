@@ -5,7 +5,8 @@ Documents are streamed in once: per channel the kept term counts go straight int
 CSR arrays (float32 values, int32 columns), so a million listings never exist as Python
 objects at the same time. scikit-learn's ``TfidfTransformer`` (sublinear tf, smooth idf)
 learns the idf; the weighting and L2 normalisation are then applied in place. The matrix is
-kept in CSC form so that a query touches only the columns (postings) of its own terms.
+kept in CSC form so that a query touches only the columns (postings) of its own terms, and
+once more row by row (CSR) so that explaining a match reads only that document's terms.
 """
 
 from __future__ import annotations
@@ -86,11 +87,14 @@ class ChannelIndex:
 
     vocabulary_: dict[str, int]
     idf_: np.ndarray
-    matrix_: sparse.csc_matrix  # each column's rows ascending (see ``find``)
+    matrix_: sparse.csc_matrix  # each column's rows ascending
+    # The same postings row by row, for the terms of a few documents (see ``pairs``).
+    rows_: sparse.csr_matrix = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.matrix_.has_sorted_indices:
             self.matrix_.sort_indices()
+        self.rows_ = self.matrix_.tocsr()
 
     def query_vector(self, counts: dict[str, float]) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """(columns, weights, terms) of a query, on the documents' tf-idf scale. Terms no
@@ -178,27 +182,36 @@ class ChannelIndex:
         local = np.repeat(np.arange(len(cols)), lengths)
         return m.indices[idx].astype(np.int64), local, m.data[idx]
 
-    def find(self, cols: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Which of ``rows`` (ascending) have which of the terms ``cols``: (column position,
-        row position, stored weight) of each pair found, column by column and, within a
-        column, by row. Each column's postings are sorted by row, so every row is found by a
-        binary search: the cost follows the number of columns and rows, not the length of
-        the postings."""
-        m = self.matrix_
-        indices = m.indices
-        if len(indices) == 0 or len(cols) == 0 or len(rows) == 0:
+    def pairs(
+        self, cols: np.ndarray, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which of ``rows`` have which of the terms ``cols`` (distinct): (column position,
+        row position, stored weight) of each pair found, row by row and, within a row, by
+        term. Read from the rows' own postings, so the cost follows the length of those
+        rows, not of the columns."""
+        r = self.rows_
+        indptr = r.indptr
+        if len(cols) == 0 or len(rows) == 0:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=m.dtype)
-        needles = rows.astype(indices.dtype)
-        starts, ends = m.indptr[cols], m.indptr[cols + 1]
-        columns = map(indices.__getitem__, map(slice, starts.tolist(), ends.tolist()))
-        at = np.concatenate(list(map(np.ndarray.searchsorted, columns, repeat(needles))))
-        k = len(rows)
-        at += np.repeat(starts, k)
-        hit = at < np.repeat(ends, k)
-        hit &= indices.take(at, mode="clip") == np.tile(needles, len(cols))
-        pairs = np.flatnonzero(hit)
-        return pairs // k, pairs % k, m.data[at[pairs]]
+            return empty, empty, np.zeros(0, dtype=r.dtype)
+        rows = rows.astype(indptr.dtype)
+        starts = np.zeros(len(rows) + 1, dtype=indptr.dtype)
+        np.cumsum(indptr[rows + 1] - indptr[rows], out=starts[1:])
+        total = int(starts[-1])
+        if csr_row_index is None:  # pragma: no cover
+            picked = r[rows]
+            terms, stored = picked.indices, picked.data
+        else:
+            terms = np.empty(total, dtype=r.indices.dtype)
+            stored = np.empty(total, dtype=r.data.dtype)
+            csr_row_index(len(rows), rows, indptr, r.indices, r.data, terms, stored)
+        sorter = np.argsort(cols)
+        wanted = cols[sorter].astype(terms.dtype)
+        at = np.searchsorted(wanted, terms)
+        at[at == len(wanted)] = 0
+        hit = np.flatnonzero(wanted[at] == terms)
+        which = np.searchsorted(starts, hit, side="right") - 1
+        return sorter[at[hit]], which, stored[hit]
 
 
 # Documents per chunk of the build. Sealed chunks wait on disk, so the build holds one

@@ -179,7 +179,7 @@ def rank(
 
     Cost: the postings of the query's terms (one sparse product per channel over only
     those columns), one pass over the scores for the top ``k``, and for the explanations
-    the top documents' terms found among those postings (see ``_pairs``)."""
+    the top documents' own postings, row by row (see ``ChannelIndex.pairs``)."""
     n = len(index)
     if n == 0:
         return Ranking([], 0, 0)
@@ -334,8 +334,6 @@ def _explanations(
     The (term, document) pairs are looked up in the postings, filtered, summed and ordered
     as arrays; only the contributions shown become Python objects."""
     k = len(top_rows)
-    by_row = np.argsort(top_rows, kind="stable")  # match positions in row order
-    rows = top_rows[by_row]
     langs: np.ndarray | None = None
     # A term's key: its place in the channels' terms laid one channel after another in name
     # order, so keys order by channel name and name their terms through one list.
@@ -352,20 +350,21 @@ def _explanations(
     totals: list[tuple[str, list[float]]] = []
     positions, values, keys = [], [], []
     for ch in channels:
-        local, which, stored = _pairs(ch, rows)
+        local, position, stored = ch.index.pairs(ch.cols, top_rows)
         value = stored * ch.qvals[local]
         if ch.uniform:
             value *= ch.weight[0]
         else:
             if langs is None:
-                langs = index.lang[rows]
-            value *= ch.weight[langs[which]]
+                langs = index.lang[top_rows]
+            value *= ch.weight[langs[position]]
         # Shared, but not counted for this pair of languages when below the threshold.
         keep = np.flatnonzero(value >= _COUNTED_FROM)
-        position = by_row[which[keep]]
-        value = value[keep]
-        # Pair by pair in column order: the sums a loop over the shown terms would make. A
+        # By match, then column: the sums a loop over the shown terms would make. A
         # channel's total is above zero exactly when it counts a term.
+        keep = keep[np.argsort(position[keep] * len(ch.cols) + local[keep])]
+        position = position[keep]
+        value = value[keep]
         totals.append((ch.name, np.bincount(position, weights=value, minlength=k).tolist()))
         positions.append(position)
         values.append(value)
@@ -493,26 +492,6 @@ def _field_checks(query: Analyzed, index: Index, rows: np.ndarray) -> list[tuple
             )
         checks.append((agree, price, ready))
     return checks
-
-
-# Postings per query column up to which a pass over the postings scored finds the top
-# documents' terms faster than a binary search per column.
-_SCAN_PER_COLUMN = 2000
-
-
-def _pairs(ch: _Channel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(column position, row position, stored weight) of each of ``rows`` (ascending) in
-    each of the channel's query columns, column by column and by row within a column:
-    one pass over the postings scored when they are short, else a binary search of the
-    rows in each column."""
-    sub = ch.sub
-    if len(sub.indices) > _SCAN_PER_COLUMN * len(ch.cols):
-        return ch.index.find(ch.cols, rows)
-    is_top = np.zeros(ch.index.matrix_.shape[0], dtype=bool)
-    is_top[rows] = True
-    picked = np.flatnonzero(np.take(is_top, sub.indices))
-    local = np.searchsorted(sub.indptr, picked, side="right") - 1
-    return local, np.searchsorted(rows, sub.indices[picked]), sub.data[picked]
 
 
 def field_checks(query: Analyzed, doc: Analyzed) -> tuple[FieldCheck, ...]:
