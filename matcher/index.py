@@ -12,13 +12,10 @@ once more row by row (CSR) so that explaining a match reads only that document's
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -184,16 +181,16 @@ class ChannelIndex:
 
     def pairs(
         self, cols: np.ndarray, rows: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Which of ``rows`` have which of the terms ``cols`` (distinct): (column position,
-        row position, stored weight) of each pair found, row by row and, within a row, by
-        term. Read from the rows' own postings, so the cost follows the length of those
-        rows, not of the columns."""
+        row position, stored weight, place among the postings of ``rows_``) of each pair
+        found, row by row and, within a row, by term. Read from the rows' own postings, so
+        the cost follows the length of those rows, not of the columns."""
         r = self.rows_
         indptr = r.indptr
         if len(cols) == 0 or len(rows) == 0:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=r.dtype)
+            return empty, empty, np.zeros(0, dtype=r.dtype), empty
         rows = rows.astype(indptr.dtype)
         starts = np.zeros(len(rows) + 1, dtype=indptr.dtype)
         np.cumsum(indptr[rows + 1] - indptr[rows], out=starts[1:])
@@ -211,7 +208,8 @@ class ChannelIndex:
         at[at == len(wanted)] = 0
         hit = np.flatnonzero(wanted[at] == terms)
         which = np.searchsorted(starts, hit, side="right") - 1
-        return sorter[at[hit]], which, stored[hit]
+        place = hit + (indptr[rows] - starts[:-1])[which]
+        return sorter[at[hit]], which, stored[hit], place
 
 
 # Documents per chunk of the build. Sealed chunks wait on disk, so the build holds one
@@ -261,7 +259,9 @@ class _ChannelBuilder:
         self.spilled.append(path)
         self._open()
 
-    def add(self, counts: dict[str, float]) -> None:
+    def add(self, counts: dict[str, float], kept: list[tuple[int, str]] | None = None) -> None:
+        """Appends one document; the (column, term) of each term kept go to ``kept`` when
+        given."""
         vocabulary = self.vocabulary
         for term, value in counts.items():
             if value <= 0:
@@ -271,6 +271,8 @@ class _ChannelBuilder:
                 col = vocabulary[term] = len(vocabulary)
             self.indices.append(col)
             self.data.append(value)
+            if kept is not None:
+                kept.append((col, term))
         self.indptr.append(len(self.indices))
         if len(self.indptr) > CHUNK_ROWS:
             self._spill()
@@ -371,7 +373,10 @@ class Index:
     open: np.ndarray
     valid_until: np.ndarray  # date ordinals; the far future when open-ended
     kind: np.ndarray  # index into KINDS
-    surfaces: list[bytes]  # per document, its concept surface forms as UTF-8 JSON
+    # The surface forms that named each concept in each document: per posting of the concept
+    # channel's row-major matrix (``channels["concept"].rows_``), an index into ``forms``.
+    surface_of: np.ndarray
+    forms: list[tuple[str, ...]]  # each distinct list of surface forms once
     version: int = 0
     # Filter masks already computed for this index (see matcher.rank).
     masks: dict[Any, tuple[np.ndarray, int]] = field(default_factory=dict)
@@ -414,63 +419,38 @@ class Index:
 
     def surface_forms(self, row: int, concept: str) -> list[str]:
         """The surface forms that named ``concept`` in document ``row`` (none if it lacks the
-        concept): ``json.loads(self.surfaces[row]).get(concept, [])``, decoding only that
-        concept's list."""
-        return _surface_forms(self.surfaces[row], concept)
+        concept)."""
+        channel = self.channels["concept"]
+        col = channel.vocabulary_.get(concept)
+        if col is None:
+            return []
+        rows = channel.rows_
+        start, end = int(rows.indptr[row]), int(rows.indptr[row + 1])
+        at = start + int(np.searchsorted(rows.indices[start:end], col))
+        if at < end and rows.indices[at] == col:
+            return list(self.forms[self.surface_of[at]])
+        return []
 
     def analyzed(self, row: int) -> Analyzed:
-        """The parts of a document an explanation needs: its surface forms and the facets
-        the field checks read, rebuilt from the arrays."""
+        """The parts of a document an explanation needs: the surface forms of the concepts
+        it counts and the facets the field checks read, rebuilt from the arrays."""
         kind, maturity, trl, cooperation, money = self.facets(np.asarray([row]))[0]
+        channel = self.channels["concept"]
+        terms = dict(zip(channel.vocabulary_.values(), channel.vocabulary_, strict=True))
+        rows = channel.rows_
+        postings = range(int(rows.indptr[row]), int(rows.indptr[row + 1]))
         return Analyzed(
             id=self.ids[row],
             lang=LANGS[int(self.lang[row])],
             channels={},
-            surfaces=json.loads(self.surfaces[row]),
+            surfaces={
+                terms[int(rows.indices[at])]: list(self.forms[self.surface_of[at]])
+                for at in postings
+            },
             facets=Facets(
                 kind=kind, maturity=maturity, trl=trl, cooperation=cooperation, money_wan=money
             ),
         )
-
-
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
-
-
-@lru_cache(maxsize=65536)
-def _surface_key(concept: str) -> bytes | None:
-    """How ``json.dumps`` writes ``concept`` as a key, followed by ": " — for the concept
-    ids it writes as they are and that no closing quote can precede (letters, digits and
-    ``_.-``, not starting with ``.`` or ``-``); None for any other."""
-    if _PLAIN_KEY.fullmatch(concept):
-        return b'"' + concept.encode() + b'": '
-    return None
-
-
-def _surface_forms(raw: bytes, concept: str) -> list[str]:
-    """One concept's list out of a document's surfaces as :func:`build_index` stores them
-    (``json.dumps``, default separators), without decoding the others.
-
-    A quote, a plain key, a quote and ": " can only be that key, the object's first or one
-    after a list. Its list is read up to the first "]": with no backslash, every quote there
-    delimits a form, so with an even number of quotes that "]" ends the list and the list
-    splits on '", "'. Anything else (an escape, or a "]" inside a form) is left to the JSON
-    decoder."""
-    key = _surface_key(concept)
-    if key is not None:
-        at = raw.find(key)
-        if at < 0:
-            return []
-        if at == 1 or raw[at - 3 : at] == b"], ":
-            start = at + len(key)
-            window = raw[start : raw.find(b"]", start) + 1]
-            # No escapes: every quote delimits a form; an even count, the list is whole.
-            if b"\\" not in window and window.count(b'"') % 2 == 0:
-                if window == b"[]":
-                    return []
-                if window[:2] == b'["' and window[-2:] == b'"]':
-                    return window[2:-2].decode().split('", "')
-    forms: list[str] = json.loads(raw).get(concept, [])
-    return forms
 
 
 def build_index(docs: Iterable[Analyzed], *, version: int = 0) -> Index:
@@ -492,13 +472,21 @@ def build_index(docs: Iterable[Analyzed], *, version: int = 0) -> Index:
             "open",
             "valid",
             "kind",
-            "surfaces",
         )
     }
+    # Surface forms per concept posting, in the order of the row-major matrix: by document,
+    # then by column.
+    concepts = builders["concept"]
+    surface_of = array("i")
+    form_ids: dict[tuple[str, ...], int] = {}
     for doc in docs:
         ids.append(doc.id)
+        kept: list[tuple[int, str]] = []
         for channel, builder in builders.items():
-            builder.add(doc.channels.get(channel, {}))
+            builder.add(doc.channels.get(channel, {}), kept if builder is concepts else None)
+        for _, concept in sorted(kept):
+            named = tuple(doc.surfaces.get(concept, ()))
+            surface_of.append(form_ids.setdefault(named, len(form_ids)))
         f = doc.facets
         cols["lang"].append(LANGS.index(doc.lang) if doc.lang in LANGS else 0)
         cols["region"].append(codes(f.region))
@@ -511,7 +499,6 @@ def build_index(docs: Iterable[Analyzed], *, version: int = 0) -> Index:
         cols["open"].append(f.open)
         cols["valid"].append(f.valid_until.toordinal() if f.valid_until else _NEVER)
         cols["kind"].append(KINDS.index(f.kind) if f.kind in KINDS else 0)
-        cols["surfaces"].append(json.dumps(doc.surfaces, ensure_ascii=False).encode())
     order = np.empty(len(ids), dtype=np.int64)
     order[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
     return Index(
@@ -530,6 +517,7 @@ def build_index(docs: Iterable[Analyzed], *, version: int = 0) -> Index:
         open=np.asarray(cols["open"], dtype=bool),
         valid_until=np.asarray(cols["valid"], np.int64),
         kind=np.asarray(cols["kind"], np.int8),
-        surfaces=cols["surfaces"],
+        surface_of=np.asarray(memoryview(surface_of)),
+        forms=list(form_ids),
         version=version,
     )

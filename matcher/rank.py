@@ -30,7 +30,6 @@ from matcher.index import (
     ChannelIndex,
     Columns,
     Index,
-    _surface_forms,
     cooperation_mask,
 )
 
@@ -348,9 +347,9 @@ def _explanations(
         terms += ch.terms
         names += [ch.name] * len(ch.terms)
     totals: list[tuple[str, list[float]]] = []
-    positions, values, keys = [], [], []
+    positions, values, keys, places = [], [], [], []
     for ch in channels:
-        local, position, stored = ch.index.pairs(ch.cols, top_rows)
+        local, position, stored, place = ch.index.pairs(ch.cols, top_rows)
         value = stored * ch.qvals[local]
         if ch.uniform:
             value *= ch.weight[0]
@@ -369,12 +368,14 @@ def _explanations(
         positions.append(position)
         values.append(value)
         keys.append(local[keep] + start[ch.name])
+        places.append(place[keep])
     if len(positions) == 1:
-        position, value, key = positions[0], values[0], keys[0]
+        position, value, key, place = positions[0], values[0], keys[0], places[0]
     else:
         position = np.concatenate(positions)
         value = np.concatenate(values)
         key = np.concatenate(keys)
+        place = np.concatenate(places)
     # By match, then contribution (largest first), then channel name and term.
     order = np.lexsort((-value, position))
     placed, ranked = position[order], value[order]
@@ -420,16 +421,16 @@ def _explanations(
         items = np.flatnonzero((shown_keys >= concepts_from) & (shown_keys < concepts_to))
         if len(items):
             concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
-            surfaces = index.surfaces
-            item_rows = top_rows[position[order[items]]].tolist()
-            for item, row in zip(items.tolist(), item_rows, strict=True):
+            forms = index.forms
+            named = index.surface_of[place[order[items]]].tolist()
+            for item, form in zip(items.tolist(), named, strict=True):
                 term = shown_terms[item]
                 known = concepts.get(term)
                 if known is None:
                     ours = tuple(query.surfaces.get(term, ()))
                     known = concepts[term] = (labels.get(term, term), ours, set(ours))
                 label, ours, our_set = known
-                theirs = tuple(_surface_forms(surfaces[row], term))
+                theirs = forms[form]
                 # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
                 # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
                 bridge = bool(ours and theirs) and not our_set.intersection(theirs)

@@ -3,18 +3,16 @@ the plain computation gives."""
 
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
 import matcher.rank as rank_module
 from matcher.documents import CHANNELS, Analyzed, Facets
-from matcher.index import LANGS, ChannelIndex, Index, _surface_forms, build_index
+from matcher.index import LANGS, ChannelIndex, Index, build_index
 from matcher.rank import (
     EXPLAINED_TERMS,
     MIN_CONTRIBUTION,
@@ -40,31 +38,22 @@ CONCEPT = st.one_of(
 
 
 @FUZZ
-@given(st.dictionaries(CONCEPT, st.lists(FORM, max_size=3), max_size=5), CONCEPT)
-def test_surface_forms_are_those_of_the_whole_json(
-    surfaces: dict[str, list[str]], concept: str
-) -> None:
-    raw = json.dumps(surfaces, ensure_ascii=False).encode()
-    for key in [concept, *surfaces]:
-        assert _surface_forms(raw, key) == surfaces.get(key, [])
-
-
-@pytest.mark.parametrize(
-    "surfaces",
-    [
-        {},
-        {"a": []},
-        {"a": ["x]", "y"], "b": ["z"]},
-        {"a": ["x", "]y"], "b": ["z"]},
-        {"a": ['"b": ["q"]'], "b": ["z"]},
-        {"c": ['], "a": ["no"]'], "a": ["yes"]},
-        {"a": ["超滤", "ultrafiltration"], "b": [""]},
-    ],
+@given(
+    st.lists(st.dictionaries(CONCEPT, st.lists(FORM, max_size=3), max_size=5), max_size=6),
+    CONCEPT,
 )
-def test_surface_forms_of_awkward_forms(surfaces: dict[str, list[str]]) -> None:
-    raw = json.dumps(surfaces, ensure_ascii=False).encode()
-    for key in ["a", "b", "c", "d"]:
-        assert _surface_forms(raw, key) == surfaces.get(key, [])
+def test_surface_forms_are_those_of_the_document(
+    surfaces: list[dict[str, list[str]]], concept: str
+) -> None:
+    docs = [
+        Analyzed(f"d{i}", "zh", {"concept": dict.fromkeys(named, 1.0)}, named)
+        for i, named in enumerate(surfaces)
+    ]
+    index = build_index(docs)
+    for row, doc in enumerate(docs):
+        for key in [concept, *doc.surfaces]:
+            assert index.surface_forms(row, key) == doc.surfaces.get(key, [])
+        assert index.analyzed(row).surfaces == doc.surfaces
 
 
 @FUZZ
@@ -75,7 +64,9 @@ def test_pairs_is_a_lookup_of_each_pair(seed: int, n_rows: int, n_cols: int) -> 
     channel = ChannelIndex({}, np.zeros(n_cols), sparse.csc_matrix(dense.astype(np.float32)))
     cols = rng.permutation(n_cols)[: rng.integers(1, n_cols + 1)]
     rows = rng.choice(n_rows, size=rng.integers(1, n_rows + 1), replace=False)
-    local, which, stored = channel.pairs(cols, rows)
+    local, which, stored, place = channel.pairs(cols, rows)
+    assert np.array_equal(channel.rows_.indices[place], cols[local])
+    assert np.array_equal(channel.rows_.data[place], stored)
     expected = [
         (j, i, np.float32(dense[r, c]))
         for i, r in enumerate(rows.tolist())
