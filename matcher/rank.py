@@ -215,7 +215,7 @@ def rank(
         return Ranking([], candidates, 0)
     if candidates < n:
         scores *= mask
-    scored = int(np.count_nonzero(scores))
+    scored = int(np.count_nonzero(scores != 0))  # as count_nonzero(scores), without its float path
     if scored == 0:
         return Ranking([], candidates, 0)
     k = min(k, scored)
