@@ -16,6 +16,7 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -104,25 +105,32 @@ class ChannelIndex:
         size = len(terms)
         found = np.fromiter(map(vocabulary.get, terms, repeat(-1)), dtype=np.int64, count=size)
         tf = np.fromiter(counts.values(), dtype=np.float64, count=size)
-        tf = 1.0 + np.log(tf)  # sublinear, as the documents' (counts are at least 0.5)
-        unseen_idf = np.log(1.0 + self.matrix_.shape[0]) + 1.0
-        known = found >= 0
-        safe = np.where(known, found, 0)
-        idf = self.idf_[safe]
-        weights = tf * np.where(known, idf, unseen_idf)
+        # Sublinear, as the documents' (counts are at least 0.5); unknown terms (-1) get the
+        # largest idf. One read per term gives its idf and whether it is looked up.
+        looked_up = self._query_terms[found]
+        weights = (1.0 + np.log(tf)) * looked_up[:, 0]
         norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
-        # Terms in a large share of a large corpus (idf below MIN_IDF and more than
-        # LONG_POSTINGS documents) still count in the query's length but are not looked up:
-        # their postings are long and their share of any score is tiny.
-        indptr = self.matrix_.indptr
-        postings = indptr[safe + 1] - indptr[safe]
-        skip = (idf < MIN_IDF) & (postings > LONG_POSTINGS)
-        keep = np.flatnonzero(known & ~skip)
+        keep = np.flatnonzero(looked_up[:, 1])
         return (
             found[keep],
             (weights[keep] / norm).astype(np.float32),
             [terms[i] for i in keep.tolist()],
         )
+
+    @cached_property
+    def _query_terms(self) -> np.ndarray:
+        """Per column, then once more for a term no document has (row -1): the idf a query
+        term gets and 1 if its postings are looked up, else 0. Terms in a large share of a
+        large corpus (idf below MIN_IDF and more than LONG_POSTINGS documents) still count in
+        the query's length but are not looked up: their postings are long and their share of
+        any score is tiny."""
+        unseen_idf = np.log(1.0 + self.matrix_.shape[0]) + 1.0
+        postings = np.diff(self.matrix_.indptr)
+        table = np.empty((len(self.idf_) + 1, 2), dtype=np.float64)
+        table[:-1, 0] = self.idf_
+        table[:-1, 1] = ~((self.idf_ < MIN_IDF) & (postings > LONG_POSTINGS))
+        table[-1] = (unseen_idf, 0.0)
+        return table
 
     def columns(self, cols: np.ndarray) -> Columns:
         """The postings of the given columns, in that order: ``matrix_[:, cols]``."""

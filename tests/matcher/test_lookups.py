@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
+import matcher.index as index_module
 import matcher.rank as rank_module
 from matcher.documents import CHANNELS, Analyzed, Facets
 from matcher.index import LANGS, ChannelIndex, Index, build_index
@@ -76,6 +78,36 @@ def test_pairs_is_a_lookup_of_each_pair(seed: int, n_rows: int, n_cols: int) -> 
     assert list(zip(local.tolist(), which.tolist(), stored.tolist(), strict=True)) == [
         (j, i, float(v)) for j, i, v in expected
     ]
+
+
+@FUZZ
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(0, 12))
+def test_query_vector_is_the_plain_weighting(seed: int, n_docs: int, long: int) -> None:
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(30)]
+    docs = [
+        Analyzed(f"d{i}", "zh", {"word": dict.fromkeys(rng.choice(words, 8).tolist(), 1.0)}, {})
+        for i in range(n_docs)
+    ]
+    counts = {w: float(rng.choice([0.6, 1.0, 2.0, 5.0])) for w in rng.choice(words + ["new"], 12)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "LONG_POSTINGS", long)  # some columns are not looked up
+        channel = build_index(docs).channels["word"]
+        cols, qvals, terms = channel.query_vector(counts)
+        # The weighting term by term.
+        unseen_idf = np.log(1.0 + n_docs) + 1.0
+        weights, kept = [], []
+        for term, count in counts.items():
+            col = channel.vocabulary_.get(term, -1)
+            idf = float(channel.idf_[col]) if col >= 0 else float(unseen_idf)
+            weights.append((1.0 + np.log(count)) * idf)
+            postings = channel.matrix_.indptr[col + 1] - channel.matrix_.indptr[col]
+            if col >= 0 and not (idf < index_module.MIN_IDF and postings > long):
+                kept.append((col, len(weights) - 1, term))
+    norm = float(np.sqrt(np.dot(weights, weights)))
+    assert cols.tolist() == [col for col, _, _ in kept]
+    assert qvals.tolist() == [float(np.float32(weights[at] / norm)) for _, at, _ in kept]
+    assert terms == [term for _, _, term in kept]
 
 
 @FUZZ
