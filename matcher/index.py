@@ -188,35 +188,39 @@ class ChannelIndex:
         return m.indices[idx].astype(np.int64), local, m.data[idx]
 
     def pairs(
-        self, cols: np.ndarray, rows: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        self, cols: np.ndarray, rows: np.ndarray, *, places: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
         """Which of ``rows`` have which of the terms ``cols`` (distinct): (column position,
-        row position, stored weight, place among the postings of ``rows_``) of each pair
-        found, row by row and, within a row, by term. Read from the rows' own postings, so
-        the cost follows the length of those rows, not of the columns."""
+        row position, stored weight and, with ``places``, place among the postings of
+        ``rows_``) of each pair found, row by row and, within a row, by term. Read from the
+        rows' own postings, so the cost follows the length of those rows, not of the
+        columns."""
         r = self.rows_
         indptr = r.indptr
         if len(cols) == 0 or len(rows) == 0:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=r.dtype), empty
+            return empty, empty, np.zeros(0, dtype=r.dtype), empty if places else None
         rows = rows.astype(indptr.dtype)
+        first = indptr[rows]
         starts = np.zeros(len(rows) + 1, dtype=indptr.dtype)
-        np.cumsum(indptr[rows + 1] - indptr[rows], out=starts[1:])
-        total = int(starts[-1])
+        np.cumsum(indptr[rows + 1] - first, out=starts[1:])
         if csr_row_index is None:  # pragma: no cover
             picked = r[rows]
             terms, stored = picked.indices, picked.data
         else:
+            total = int(starts[-1])
             terms = np.empty(total, dtype=r.indices.dtype)
             stored = np.empty(total, dtype=r.data.dtype)
             csr_row_index(len(rows), rows, indptr, r.indices, r.data, terms, stored)
         sorter = np.argsort(cols)
-        wanted = cols[sorter].astype(terms.dtype)
-        at = np.searchsorted(wanted, terms)
-        at[at == len(wanted)] = 0
+        # The query's columns ascending, then one no term has (found for terms past the last).
+        wanted = np.empty(len(cols) + 1, dtype=terms.dtype)
+        wanted[:-1] = cols[sorter]
+        wanted[-1] = -1
+        at = np.searchsorted(wanted[:-1], terms)
         hit = np.flatnonzero(wanted[at] == terms)
         which = np.searchsorted(starts, hit, side="right") - 1
-        place = hit + (indptr[rows] - starts[:-1])[which]
+        place = hit + (first - starts[:-1])[which] if places else None
         return sorter[at[hit]], which, stored[hit], place
 
 

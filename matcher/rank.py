@@ -149,6 +149,9 @@ EXPLAINED_TERMS = 15
 # A shared term contributing less is not shown or counted: shared, but not counted for
 # this pair of languages.
 MIN_CONTRIBUTION = 5e-4
+# Every contribution counted is a float32 of at least 2^-11, so a multiple of 2^-34, and at
+# most 1: their sums in float64 are exact, whatever the order, for fewer than 2^18 terms.
+_SUMS_IN_ANY_ORDER = MIN_CONTRIBUTION >= 2.0**-11
 # The same threshold for float32 contributions: the smallest float32 not below it.
 _COUNTED_FROM = np.float32(MIN_CONTRIBUTION)
 if float(_COUNTED_FROM) < MIN_CONTRIBUTION:  # pragma: no cover - depends on the constant
@@ -339,17 +342,17 @@ def _explanations(
     start: dict[str, int] = {}
     terms: list[str] = []
     names: list[str] = []
-    concepts_from = concepts_to = 0
     for ch in sorted(channels, key=_channel_name):
         start[ch.name] = len(terms)
-        if ch.name == "concept":
-            concepts_from, concepts_to = len(terms), len(terms) + len(ch.terms)
         terms += ch.terms
         names += [ch.name] * len(ch.terms)
     totals: list[tuple[str, list[float]]] = []
-    positions, values, keys, places = [], [], [], []
+    positions, values, keys = [], [], []
+    # The concept pairs: where they start among all pairs, and their postings.
+    concepts_from, concept_places = 0, None
     for ch in channels:
-        local, position, stored, place = ch.index.pairs(ch.cols, top_rows)
+        concept = ch.name == "concept"
+        local, position, stored, place = ch.index.pairs(ch.cols, top_rows, places=concept)
         value = stored * ch.qvals[local]
         if ch.uniform:
             value *= ch.weight[0]
@@ -359,40 +362,43 @@ def _explanations(
             value *= ch.weight[langs[position]]
         # Shared, but not counted for this pair of languages when below the threshold.
         keep = np.flatnonzero(value >= _COUNTED_FROM)
-        # By match, then column: the sums a loop over the shown terms would make. A
-        # channel's total is above zero exactly when it counts a term.
-        keep = keep[np.argsort(position[keep] * len(ch.cols) + local[keep])]
         position = position[keep]
         value = value[keep]
+        if not _SUMS_IN_ANY_ORDER:  # pragma: no cover - see _SUMS_IN_ANY_ORDER
+            by_column = np.argsort(position * len(ch.cols) + local[keep], kind="stable")
+            keep, position, value = keep[by_column], position[by_column], value[by_column]
+        # A channel's total is above zero exactly when it counts a term.
         totals.append((ch.name, np.bincount(position, weights=value, minlength=k).tolist()))
+        if concept:
+            concepts_from = sum(map(len, positions))
+            concept_places = place[keep]
         positions.append(position)
         values.append(value)
         keys.append(local[keep] + start[ch.name])
-        places.append(place[keep])
     if len(positions) == 1:
-        position, value, key, place = positions[0], values[0], keys[0], places[0]
+        position, value, key = positions[0], values[0], keys[0]
     else:
         position = np.concatenate(positions)
         value = np.concatenate(values)
         key = np.concatenate(keys)
-        place = np.concatenate(places)
-    # By match, then contribution (largest first), then channel name and term.
-    order = np.lexsort((-value, position))
-    placed, ranked = position[order], value[order]
-    tied = (placed[1:] == placed[:-1]) & (ranked[1:] == ranked[:-1])
-    if tied.any():
+    # By match, then contribution (largest first): one sort of ``position - value``, which
+    # is exact (a position is a small integer, a value a float32 in [MIN_CONTRIBUTION, 1]).
+    # Ties, then, by channel name and term.
+    ranking = position - value.astype(np.float64)
+    order = np.argsort(ranking)
+    ranked = ranking[order]
+    if (ranked[1:] == ranked[:-1]).any():
         present, slot = np.unique(key, return_inverse=True)
         listed = present.tolist()
         by_name = np.empty(len(listed), dtype=np.int64)
         by_name[sorted(range(len(listed)), key=lambda i: (names[listed[i]], terms[listed[i]]))] = (
             np.arange(len(listed))
         )
-        order = np.lexsort((by_name[slot], -value, position))
-        placed = position[order]
+        order = np.lexsort((by_name[slot], ranking))
     count = np.bincount(position, minlength=k)
     if count.max(initial=0) > EXPLAINED_TERMS:
         first = np.cumsum(count) - count
-        order = order[np.arange(len(order)) - first[placed] < EXPLAINED_TERMS]
+        order = order[np.arange(len(order)) - first[position[order]] < EXPLAINED_TERMS]
         count = np.minimum(count, EXPLAINED_TERMS)
     ends = np.cumsum(count).tolist()
 
@@ -417,12 +423,13 @@ def _explanations(
             ),
         )
     )
-    if concepts_to > concepts_from:
-        items = np.flatnonzero((shown_keys >= concepts_from) & (shown_keys < concepts_to))
+    if concept_places is not None and len(concept_places):
+        concepts_to = concepts_from + len(concept_places)
+        items = np.flatnonzero((order >= concepts_from) & (order < concepts_to))
         if len(items):
             concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
             forms = index.forms
-            named = index.surface_of[place[order[items]]].tolist()
+            named = index.surface_of[concept_places[order[items] - concepts_from]].tolist()
             for item, form in zip(items.tolist(), named, strict=True):
                 term = shown_terms[item]
                 known = concepts.get(term)

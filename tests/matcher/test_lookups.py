@@ -66,7 +66,8 @@ def test_pairs_is_a_lookup_of_each_pair(seed: int, n_rows: int, n_cols: int) -> 
     channel = ChannelIndex({}, np.zeros(n_cols), sparse.csc_matrix(dense.astype(np.float32)))
     cols = rng.permutation(n_cols)[: rng.integers(1, n_cols + 1)]
     rows = rng.choice(n_rows, size=rng.integers(1, n_rows + 1), replace=False)
-    local, which, stored, place = channel.pairs(cols, rows)
+    local, which, stored, place = channel.pairs(cols, rows, places=True)
+    assert place is not None
     assert np.array_equal(channel.rows_.indices[place], cols[local])
     assert np.array_equal(channel.rows_.data[place], stored)
     expected = [
