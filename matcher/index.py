@@ -409,6 +409,16 @@ class Index:
             rows = self.lang_rows[lang] = np.flatnonzero(self.lang == lang)
         return rows
 
+    @cached_property
+    def facet_codes(self) -> np.ndarray:
+        """Per document, one integer for the facets the field checks read other than the
+        amount (kind, maturity, TRL, cooperation modes): equal codes, equal facets."""
+        code = self.kind.astype(np.int64) & 0x3
+        code |= (self.maturity.astype(np.int64) & 0x3) << 2
+        code |= (self.trl.astype(np.int64) & 0xFF) << 4
+        code |= (self.cooperation.astype(np.int64) & 0xFFFF) << 12
+        return code
+
     def facets(self, rows: np.ndarray) -> list[DocFacets]:
         """The facets the field checks read, of each row."""
         return [

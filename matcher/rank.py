@@ -228,41 +228,60 @@ def rank(
     top_rows = pool_rows[ranked]
     top_scores = pool_scores[ranked]
     # Candidates scoring at least each top score: all of them are in the pool.
-    descending = -np.sort(-pool_scores)
-    at_least = np.searchsorted(-descending, -top_scores, side="right")
+    at_least = len(pool_scores) - np.searchsorted(np.sort(pool_scores), top_scores)
     if explain:
         explanations = _explanations(query, index, channels, top_rows, labels or {})
     else:
         explanations = [Explanation({}, (), ())] * len(top_rows)
+    # Scores to 6 digits and percentiles to 2, rounded together.
+    rounded = _rounded(
+        np.concatenate(
+            (
+                np.minimum(top_scores.astype(np.float64), 1.0),
+                100.0 * (candidates - at_least) / candidates,
+            )
+        ),
+        np.repeat(_SCORE_THEN_PERCENTILE_DIGITS, k),
+    )
     ids = index.ids
-    matches = [
-        _new(Match, (ids[row], score, position, percentile, explanation))
-        for position, row, score, percentile, explanation in zip(
-            range(1, len(top_rows) + 1),
-            top_rows.tolist(),
-            _rounded(np.minimum(top_scores.astype(np.float64), 1.0), 6),
-            _rounded(100.0 * (candidates - at_least) / candidates, 2),
-            explanations,
-            strict=True,
+    matches = list(
+        map(
+            _new,
+            repeat(Match),
+            zip(
+                [ids[row] for row in top_rows.tolist()],
+                rounded[:k],
+                range(1, k + 1),
+                rounded[k:],
+                explanations,
+                strict=True,
+            ),
         )
-    ]
+    )
     return Ranking(matches, candidates, scored)
 
 
-def _rounded(values: np.ndarray, digits: int) -> list[float]:
-    """``[round(v, digits) for v in values.tolist()]``, as array operations.
+def _rounded(values: np.ndarray, digits: int | np.ndarray) -> list[float]:
+    """``[round(v, digits) for v in values.tolist()]``, as array operations; ``digits``
+    may be given per value.
 
     ``rint(v × 10^digits) / 10^digits`` divides an integer by a power of ten, which is the
     double nearest that decimal, as Python's ``round`` gives; the integer is the same
     unless v × 10^digits lies within its rounding error of a half, and those few values
     are rounded by Python."""
     exact = values.astype(np.float64)
-    scale = 10.0**digits
+    scale = _POWERS_OF_TEN[digits]
     scaled = exact * scale
     out = (np.rint(scaled) / scale).tolist()
     for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) <= 2.0**-30).tolist():
-        out[i] = round(float(exact[i]), digits)
+        out[i] = round(float(exact[i]), int(np.broadcast_to(digits, values.shape)[i]))
     return out
+
+
+# Digits of a match's score, then of its percentile.
+_SCORE_THEN_PERCENTILE_DIGITS = np.asarray([6, 2])
+# 10.0**d for d digits, exactly as Python computes it.
+_POWERS_OF_TEN = np.asarray([10.0**d for d in range(16)])
 
 
 # Rows per block when bounding the k-th score from below (see _pool).
@@ -440,7 +459,7 @@ def _explanations(
                 theirs = forms[form]
                 # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
                 # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
-                bridge = bool(ours and theirs) and not our_set.intersection(theirs)
+                bridge = bool(ours and theirs) and our_set.isdisjoint(theirs)
                 contributions[item] = _new(
                     Contribution, ("concept", term, label, scores[item], ours, theirs, bridge)
                 )
@@ -469,36 +488,31 @@ def _field_checks(query: Analyzed, index: Index, rows: np.ndarray) -> list[tuple
     """``field_checks`` of the query against each of the indexed ``rows``, read from the
     facet arrays; each distinct check is made once."""
     q = query.facets
-    cooperation: dict[int, FieldCheck] = {}
-    maturity: dict[tuple[int, int], FieldCheck] = {}
-    money: dict[tuple[int, float | None], FieldCheck] = {}
+    made: dict[tuple[int, float | None], tuple[FieldCheck, ...]] = {}
     checks = []
-    for kind, matures, trl, modes, amount in zip(
-        index.kind[rows].tolist(),
-        index.maturity[rows].tolist(),
-        index.trl[rows].tolist(),
-        index.cooperation[rows].tolist(),
-        index.money[rows].tolist(),
-        strict=True,
+    for row, code, amount in zip(
+        rows.tolist(), index.facet_codes[rows].tolist(), index.money[rows].tolist(), strict=True
     ):
-        agree = cooperation.get(modes)
-        if agree is None:
-            agree = cooperation[modes] = _cooperation_check(q.cooperation, _MODES_OF_MASK[modes])
-        ready = maturity.get((matures, trl))
-        if ready is None:
+        theirs = None if amount != amount else amount  # unknown: NaN
+        made_here = made.get((code, theirs))
+        if made_here is None:
+            kind, matures, trl, modes = (
+                int(index.kind[row]),
+                int(index.maturity[row]),
+                int(index.trl[row]),
+                int(index.cooperation[row]),
+            )
             result = (
                 (MATURITIES[matures] or None, trl or None)
                 if matures or trl
                 else (q.maturity, q.trl)
             )
-            ready = maturity[matures, trl] = _maturity_check(*result)
-        theirs = None if amount != amount else amount  # unknown: NaN
-        price = money.get((kind, theirs))
-        if price is None:
-            price = money[kind, theirs] = _money_check(
-                *_budget_and_price(q.kind, q.money_wan, KINDS[kind], theirs)
+            made_here = made[code, theirs] = (
+                _cooperation_check(q.cooperation, _MODES_OF_MASK[modes]),
+                _money_check(*_budget_and_price(q.kind, q.money_wan, KINDS[kind], theirs)),
+                _maturity_check(*result),
             )
-        checks.append((agree, price, ready))
+        checks.append(made_here)
     return checks
 
 

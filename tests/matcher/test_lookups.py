@@ -276,3 +276,8 @@ def test_rounded_is_pythons_round(values: list[float], digits: int) -> None:
     assert _rounded(array, digits) == [round(v, digits) for v in values]
     single = np.asarray(values, dtype=np.float32)
     assert _rounded(single, digits) == [round(v, digits) for v in single.tolist()]
+    # Digits per value.
+    each = np.asarray([digits, 8 - digits] * len(values), dtype=np.int64)[: len(values)]
+    assert _rounded(array, each) == [
+        round(v, d) for v, d in zip(values, each.tolist(), strict=True)
+    ]
