@@ -12,7 +12,7 @@ Cost follows the postings of the query's terms: only the columns of those terms 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
@@ -488,31 +488,34 @@ def _field_checks(query: Analyzed, index: Index, rows: np.ndarray) -> list[tuple
     """``field_checks`` of the query against each of the indexed ``rows``, read from the
     facet arrays; each distinct check is made once."""
     q = query.facets
-    made: dict[tuple[int, float | None], tuple[FieldCheck, ...]] = {}
-    checks = []
-    for row, code, amount in zip(
-        rows.tolist(), index.facet_codes[rows].tolist(), index.money[rows].tolist(), strict=True
-    ):
-        theirs = None if amount != amount else amount  # unknown: NaN
-        made_here = made.get((code, theirs))
-        if made_here is None:
-            kind, matures, trl, modes = (
-                int(index.kind[row]),
-                int(index.maturity[row]),
-                int(index.trl[row]),
-                int(index.cooperation[row]),
+    if q.money_wan is None:  # then neither a budget nor a price is known on both sides
+        prices: Iterable[FieldCheck] = repeat(_money_check(None, None))
+    else:
+        prices = [
+            _money_check(
+                *_budget_and_price(q.kind, q.money_wan, KINDS[kind], None if x != x else x)
             )
+            for kind, x in zip(index.kind[rows].tolist(), index.money[rows].tolist(), strict=True)
+        ]
+    # Cooperation and maturity checks, made once per facet code.
+    made: dict[int, tuple[FieldCheck, FieldCheck]] = {}
+    checks = []
+    codes = index.facet_codes[rows].tolist()
+    for row, code, price in zip(rows.tolist(), codes, prices, strict=False):  # prices may repeat
+        made_here = made.get(code)
+        if made_here is None:
+            matures, trl = int(index.maturity[row]), int(index.trl[row])
             result = (
                 (MATURITIES[matures] or None, trl or None)
                 if matures or trl
                 else (q.maturity, q.trl)
             )
-            made_here = made[code, theirs] = (
-                _cooperation_check(q.cooperation, _MODES_OF_MASK[modes]),
-                _money_check(*_budget_and_price(q.kind, q.money_wan, KINDS[kind], theirs)),
+            modes = _MODES_OF_MASK[int(index.cooperation[row])]
+            made_here = made[code] = (
+                _cooperation_check(q.cooperation, modes),
                 _maturity_check(*result),
             )
-        checks.append(made_here)
+        checks.append((made_here[0], price, made_here[1]))
     return checks
 
 
