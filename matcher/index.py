@@ -12,6 +12,7 @@ once more row by row (CSR) so that explaining a match reads only that document's
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -103,19 +104,25 @@ class ChannelIndex:
         vocabulary = self.vocabulary_
         terms = list(counts)
         size = len(terms)
-        found = np.fromiter(map(vocabulary.get, terms, repeat(-1)), dtype=np.int64, count=size)
+        index_type = self.matrix_.indptr.dtype  # columns as the matrix indexes them
+        found = np.fromiter(map(vocabulary.get, terms, repeat(-1)), dtype=index_type, count=size)
         tf = np.fromiter(counts.values(), dtype=np.float64, count=size)
         # Sublinear, as the documents' (counts are at least 0.5); unknown terms (-1) get the
         # largest idf. One read per term gives its idf and whether it is looked up.
         looked_up = self._query_terms[found]
         weights = (1.0 + np.log(tf)) * looked_up[:, 0]
-        norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
+        norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
         keep = np.flatnonzero(looked_up[:, 1])
         return (
             found[keep],
             (weights[keep] / norm).astype(np.float32),
             [terms[i] for i in keep.tolist()],
         )
+
+    @cached_property
+    def _lengths(self) -> np.ndarray:
+        """The number of postings of each column."""
+        return np.diff(self.matrix_.indptr)
 
     @cached_property
     def _query_terms(self) -> np.ndarray:
@@ -125,7 +132,7 @@ class ChannelIndex:
         the query's length but are not looked up: their postings are long and their share of
         any score is tiny."""
         unseen_idf = np.log(1.0 + self.matrix_.shape[0]) + 1.0
-        postings = np.diff(self.matrix_.indptr)
+        postings = self._lengths
         table = np.empty((len(self.idf_) + 1, 2), dtype=np.float64)
         table[:-1, 0] = self.idf_
         table[:-1, 1] = ~((self.idf_ < MIN_IDF) & (postings > LONG_POSTINGS))
@@ -139,9 +146,10 @@ class ChannelIndex:
             sub = m[:, cols]
             return Columns(sub.indptr, sub.indices, sub.data)
         indptr = m.indptr
-        cols = cols.astype(indptr.dtype)
+        if cols.dtype != indptr.dtype:
+            cols = cols.astype(indptr.dtype)
         starts = np.zeros(len(cols) + 1, dtype=indptr.dtype)
-        np.cumsum(indptr[cols + 1] - indptr[cols], out=starts[1:])
+        np.cumsum(self._lengths[cols], out=starts[1:])
         total = int(starts[-1])
         indices = np.empty(total, dtype=m.indices.dtype)
         data = np.empty(total, dtype=m.data.dtype)
@@ -200,7 +208,8 @@ class ChannelIndex:
         if len(cols) == 0 or len(rows) == 0:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=r.dtype), empty if places else None
-        rows = rows.astype(indptr.dtype)
+        if rows.dtype != indptr.dtype:
+            rows = rows.astype(indptr.dtype)
         first = indptr[rows]
         starts = np.zeros(len(rows) + 1, dtype=indptr.dtype)
         np.cumsum(indptr[rows + 1] - first, out=starts[1:])

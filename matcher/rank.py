@@ -12,6 +12,7 @@ Cost follows the postings of the query's terms: only the columns of those terms 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -161,10 +162,18 @@ _new = tuple.__new__
 
 
 @lru_cache(maxsize=16)
-def _weight_table(weights: ChannelWeights) -> np.ndarray:
+def _channel_weights(
+    weights: ChannelWeights, qlang: int
+) -> tuple[tuple[np.ndarray, list[float]], ...]:
+    """Per channel (in CHANNELS order), the weights by document language of a query in
+    language ``qlang``: as an array and as floats."""
     table = weights.table()
-    table.setflags(write=False)
-    return table
+    rows = []
+    for c in range(len(CHANNELS)):
+        weight = table[qlang, :, c].copy()
+        weight.setflags(write=False)
+        rows.append((weight, weight.tolist()))
+    return tuple(rows)
 
 
 def rank(
@@ -185,14 +194,13 @@ def rank(
     n = len(index)
     if n == 0:
         return Ranking([], 0, 0)
-    table = _weight_table(weights or ChannelWeights())
     qlang = LANGS.index(query.lang) if query.lang in LANGS else 0
+    by_channel = _channel_weights(weights or ChannelWeights(), qlang)
     channels: list[_Channel] = []
     scores: np.ndarray | None = None
-    for c, name in enumerate(CHANNELS):
+    for name, (weight, weighs) in zip(CHANNELS, by_channel, strict=True):
         counts = query.channels.get(name)
-        weight = table[qlang, :, c]
-        if not counts or weight.max() == 0:
+        if not counts or max(weighs) == 0:
             continue
         channel = index.channels[name]
         cols, qvals, terms = channel.query_vector(counts)
@@ -200,7 +208,7 @@ def rank(
             continue
         # Only the query's columns are read: sparse slice, then one product over them.
         sub = channel.columns(cols)
-        uniform = _uniform(weight, index)
+        uniform = _uniform(weighs, index)
         if uniform:
             # Every document's language weighs the same here: the weight goes into the
             # query's values and the product adds straight into the scores.
@@ -223,65 +231,77 @@ def rank(
         return Ranking([], candidates, 0)
     k = min(k, scored)
     pool_rows = _pool(scores, k)  # every candidate scoring at least the k-th score
-    pool_scores = scores[pool_rows]
-    ranked = np.lexsort((index.order[pool_rows], -pool_scores))[:k]
-    top_rows = pool_rows[ranked]
-    top_scores = pool_scores[ranked]
-    # Candidates scoring at least each top score: all of them are in the pool.
-    at_least = len(pool_scores) - np.searchsorted(np.sort(pool_scores), top_scores)
+    top_rows, top_scores, at_least = _top(scores, pool_rows, index.order, k)
+    rows = np.asarray(top_rows, dtype=np.int64)
     if explain:
-        explanations = _explanations(query, index, channels, top_rows, labels or {})
+        explanations = _explanations(query, index, channels, rows, labels or {})
     else:
-        explanations = [Explanation({}, (), ())] * len(top_rows)
-    # Scores to 6 digits and percentiles to 2, rounded together.
-    rounded = _rounded(
-        np.concatenate(
-            (
-                np.minimum(top_scores.astype(np.float64), 1.0),
-                100.0 * (candidates - at_least) / candidates,
-            )
-        ),
-        np.repeat(_SCORE_THEN_PERCENTILE_DIGITS, k),
-    )
+        explanations = [Explanation({}, (), ())] * k
     ids = index.ids
-    matches = list(
-        map(
-            _new,
-            repeat(Match),
-            zip(
-                [ids[row] for row in top_rows.tolist()],
-                rounded[:k],
-                range(1, k + 1),
-                rounded[k:],
-                explanations,
-                strict=True,
+    matches = [
+        _new(
+            Match,
+            (
+                ids[row],
+                round(min(score, 1.0), 6),
+                position,
+                round(100.0 * (candidates - above) / candidates, 2),
+                explanation,
             ),
         )
-    )
+        for position, row, score, above, explanation in zip(
+            range(1, k + 1), top_rows, top_scores, at_least, explanations, strict=True
+        )
+    ]
     return Ranking(matches, candidates, scored)
 
 
-def _rounded(values: np.ndarray, digits: int | np.ndarray) -> list[float]:
-    """``[round(v, digits) for v in values.tolist()]``, as array operations; ``digits``
-    may be given per value.
+def _rounded(values: np.ndarray, digits: int) -> list[float]:
+    """``[round(v, digits) for v in values.tolist()]``, as array operations.
 
     ``rint(v × 10^digits) / 10^digits`` divides an integer by a power of ten, which is the
     double nearest that decimal, as Python's ``round`` gives; the integer is the same
     unless v × 10^digits lies within its rounding error of a half, and those few values
     are rounded by Python."""
     exact = values.astype(np.float64)
-    scale = _POWERS_OF_TEN[digits]
+    scale = 10.0**digits
     scaled = exact * scale
     out = (np.rint(scaled) / scale).tolist()
     for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) <= 2.0**-30).tolist():
-        out[i] = round(float(exact[i]), int(np.broadcast_to(digits, values.shape)[i]))
+        out[i] = round(float(exact[i]), digits)
     return out
 
 
-# Digits of a match's score, then of its percentile.
-_SCORE_THEN_PERCENTILE_DIGITS = np.asarray([6, 2])
-# 10.0**d for d digits, exactly as Python computes it.
-_POWERS_OF_TEN = np.asarray([10.0**d for d in range(16)])
+# Pools up to this size are ordered in Python; larger ones (many equal scores) as arrays.
+_SMALL_POOL = 256
+
+
+def _top(
+    scores: np.ndarray, pool_rows: np.ndarray, order: np.ndarray, k: int
+) -> tuple[list[int], list[float], list[int]]:
+    """The top ``k`` of the pool (best score first, ties by id order): their rows, their
+    scores, and how many candidates score at least as much as each (all are in the pool)."""
+    if len(pool_rows) > _SMALL_POOL:
+        pool_scores = scores[pool_rows]
+        ranked = np.lexsort((order[pool_rows], -pool_scores))[:k]
+        top_scores = pool_scores[ranked]
+        at_least = len(pool_scores) - np.searchsorted(np.sort(pool_scores), top_scores)
+        return pool_rows[ranked].tolist(), top_scores.tolist(), at_least.tolist()
+    descending = sorted(
+        zip(
+            [-score for score in scores[pool_rows].tolist()],
+            order[pool_rows].tolist(),
+            pool_rows.tolist(),
+            strict=True,
+        )
+    )
+    negated = [score for score, _, _ in descending]
+    top = descending[:k]
+    return (
+        [row for _, _, row in top],
+        [-score for score, _, _ in top],
+        [bisect_right(negated, score) for score, _, _ in top],
+    )
 
 
 # Rows per block when bounding the k-th score from below (see _pool).
@@ -306,10 +326,10 @@ def _pool(scores: np.ndarray, k: int) -> np.ndarray:
     return rows[kept >= max(kth, 1e-12)]
 
 
-def _uniform(weight: np.ndarray, index: Index) -> bool:
+def _uniform(weight: list[float], index: Index) -> bool:
     """Whether every language the index holds has the same (nonzero) channel weight."""
     first = weight[0]
-    return bool(first != 0) and all(
+    return first != 0 and all(
         weight[lang] == first or not len(index.rows_of_lang(lang)) for lang in range(1, len(weight))
     )
 

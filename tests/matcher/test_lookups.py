@@ -82,6 +82,24 @@ def test_pairs_is_a_lookup_of_each_pair(seed: int, n_rows: int, n_cols: int) -> 
 
 
 @FUZZ
+@given(st.integers(0, 2**32 - 1), st.integers(1, 400), st.integers(1, 60))
+def test_top_of_a_small_pool_is_that_of_the_arrays(seed: int, n: int, k: int) -> None:
+    rng = np.random.default_rng(seed)
+    scores = rng.choice([0.25, 0.5, 1.0, 0.3], size=n).astype(np.float32)
+    scores *= rng.random(n).astype(np.float32) < rng.random()  # many zeros, many ties
+    if not scores.any():
+        return
+    k = min(k, int(np.count_nonzero(scores)))
+    order = rng.permutation(n)
+    pool = _pool(scores, k)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rank_module, "_SMALL_POOL", n + 1)
+        small = rank_module._top(scores, pool, order, k)
+        patch.setattr(rank_module, "_SMALL_POOL", 0)
+        assert small == rank_module._top(scores, pool, order, k)
+
+
+@FUZZ
 @given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(0, 12))
 def test_query_vector_is_the_plain_weighting(seed: int, n_docs: int, long: int) -> None:
     rng = np.random.default_rng(seed)
@@ -276,8 +294,3 @@ def test_rounded_is_pythons_round(values: list[float], digits: int) -> None:
     assert _rounded(array, digits) == [round(v, digits) for v in values]
     single = np.asarray(values, dtype=np.float32)
     assert _rounded(single, digits) == [round(v, digits) for v in single.tolist()]
-    # Digits per value.
-    each = np.asarray([digits, 8 - digits] * len(values), dtype=np.int64)[: len(values)]
-    assert _rounded(array, each) == [
-        round(v, d) for v, d in zip(values, each.tolist(), strict=True)
-    ]
