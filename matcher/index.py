@@ -67,9 +67,9 @@ def cooperation_mask(modes: Sequence[str]) -> int:
 
 
 try:  # scipy's own kernels, called without its indexing layer (checks, wrappers)
-    from scipy.sparse._sparsetools import csc_matvec, csr_row_index
+    from scipy.sparse._sparsetools import csc_matvec, csr_row_index, csr_tocsc
 except ImportError:  # pragma: no cover - fall back to the public interface
-    csc_matvec = csr_row_index = None
+    csc_matvec = csr_row_index = csr_tocsc = None
 
 
 class Columns(NamedTuple):
@@ -87,13 +87,10 @@ class ChannelIndex:
     vocabulary_: dict[str, int]
     idf_: np.ndarray
     matrix_: sparse.csc_matrix  # each column's rows ascending
-    # The same postings row by row, for the terms of a few documents (see ``pairs``).
-    rows_: sparse.csr_matrix = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.matrix_.has_sorted_indices:
             self.matrix_.sort_indices()
-        self.rows_ = self.matrix_.tocsr()
 
     def query_vector(self, counts: dict[str, float]) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """(columns, weights, terms) of a query, on the documents' tf-idf scale. Terms no
@@ -194,43 +191,6 @@ class ChannelIndex:
         idx = offsets + np.arange(total)
         local = np.repeat(np.arange(len(cols)), lengths)
         return m.indices[idx].astype(np.int64), local, m.data[idx]
-
-    def pairs(
-        self, cols: np.ndarray, rows: np.ndarray, *, places: bool = False
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-        """Which of ``rows`` have which of the terms ``cols`` (distinct): (column position,
-        row position, stored weight and, with ``places``, place among the postings of
-        ``rows_``) of each pair found, row by row and, within a row, by term. Read from the
-        rows' own postings, so the cost follows the length of those rows, not of the
-        columns."""
-        r = self.rows_
-        indptr = r.indptr
-        if len(cols) == 0 or len(rows) == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=r.dtype), empty if places else None
-        if rows.dtype != indptr.dtype:
-            rows = rows.astype(indptr.dtype)
-        first = indptr[rows]
-        starts = np.zeros(len(rows) + 1, dtype=indptr.dtype)
-        np.cumsum(indptr[rows + 1] - first, out=starts[1:])
-        if csr_row_index is None:  # pragma: no cover
-            picked = r[rows]
-            terms, stored = picked.indices, picked.data
-        else:
-            total = int(starts[-1])
-            terms = np.empty(total, dtype=r.indices.dtype)
-            stored = np.empty(total, dtype=r.data.dtype)
-            csr_row_index(len(rows), rows, indptr, r.indices, r.data, terms, stored)
-        sorter = np.argsort(cols)
-        # The query's columns ascending, then one no term has (found for terms past the last).
-        wanted = np.empty(len(cols) + 1, dtype=terms.dtype)
-        wanted[:-1] = cols[sorter]
-        wanted[-1] = -1
-        at = np.searchsorted(wanted[:-1], terms)
-        hit = np.flatnonzero(wanted[at] == terms)
-        which = np.searchsorted(starts, hit, side="right") - 1
-        place = hit + (first - starts[:-1])[which] if places else None
-        return sorter[at[hit]], which, stored[hit], place
 
 
 # Documents per chunk of the build. Sealed chunks wait on disk, so the build holds one
@@ -361,6 +321,58 @@ class _ChannelBuilder:
         return ChannelIndex(dict(self.vocabulary), tfidf.idf_, matrix)
 
 
+class RowPostings(NamedTuple):
+    """Every channel's postings row by row (CSR), one channel after another: document r of
+    channel ``name`` is row ``slot[name] × documents + r``, its columns shifted by
+    ``offset[name]`` so that no two channels share a column. Explaining a match reads only
+    that document's rows."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    slot: dict[str, int]
+    offset: dict[str, int]
+
+
+def _row_postings(channels: dict[str, ChannelIndex], n_rows: int) -> RowPostings:
+    """The channels' matrices transposed into row-major arrays allocated once, each
+    channel's rows written in place (columns ascending within a row)."""
+    slot = {name: i for i, name in enumerate(channels)}
+    offset, n_cols = {}, 0
+    for name, channel in channels.items():
+        offset[name] = n_cols
+        n_cols += channel.matrix_.shape[1]
+    total = sum(int(channel.matrix_.nnz) for channel in channels.values())
+    index_type = np.int32 if max(total, n_cols, len(channels) * n_rows) < 2**31 else np.int64
+    indptr = np.zeros(len(channels) * n_rows + 1, dtype=index_type)
+    indices = np.empty(total, dtype=index_type)
+    data = np.empty(total, dtype=np.float32)
+    start = 0
+    for name, channel in channels.items():
+        m = channel.matrix_
+        end = start + int(m.nnz)
+        first = slot[name] * n_rows
+        if csr_tocsc is None:  # pragma: no cover
+            rows = m.tocsr()
+            pointers, indices[start:end], data[start:end] = rows.indptr, rows.indices, rows.data
+        else:
+            pointers = np.empty(n_rows + 1, dtype=index_type)
+            csr_tocsc(
+                m.shape[1],
+                n_rows,
+                m.indptr.astype(index_type, copy=False),
+                m.indices.astype(index_type, copy=False),
+                m.data.astype(np.float32, copy=False),
+                pointers,
+                indices[start:end],
+                data[start:end],
+            )
+        indptr[first : first + n_rows + 1] = pointers + start
+        indices[start:end] += offset[name]
+        start = end
+    return RowPostings(indptr, indices, data, slot, offset)
+
+
 class _Codes:
     """Small-integer codes for repeated strings (regions, countries, organisations)."""
 
@@ -394,8 +406,9 @@ class Index:
     open: np.ndarray
     valid_until: np.ndarray  # date ordinals; the far future when open-ended
     kind: np.ndarray  # index into KINDS
+    row_postings: RowPostings
     # The surface forms that named each concept in each document: per posting of the concept
-    # channel's row-major matrix (``channels["concept"].rows_``), an index into ``forms``.
+    # channel in ``row_postings`` (from its first), an index into ``forms``.
     surface_of: np.ndarray
     forms: list[tuple[str, ...]]  # each distinct list of surface forms once
     version: int = 0
@@ -448,35 +461,83 @@ class Index:
             )
         ]
 
+    def pairs(
+        self, names: Sequence[str], cols: np.ndarray, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Which of ``rows`` have which of the terms ``cols`` (distinct, of the channels
+        ``names``, shifted as in ``row_postings``): (place in ``cols``, place in ``rows``,
+        stored weight, place among the row postings) of each pair found, channel by channel,
+        row by row and, within a row, by column. Read from the rows' own postings, so the
+        cost follows the length of those rows, not of the columns."""
+        p = self.row_postings
+        indptr = p.indptr
+        if len(cols) == 0 or len(rows) == 0 or not names:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=p.data.dtype), empty
+        n, k = len(self.ids), len(rows)
+        firsts = np.asarray([p.slot[name] * n for name in names], dtype=indptr.dtype)
+        wanted_rows = (firsts[:, np.newaxis] + rows.astype(indptr.dtype, copy=False)).ravel()
+        first = indptr[wanted_rows]
+        starts = np.zeros(len(wanted_rows) + 1, dtype=indptr.dtype)
+        np.cumsum(indptr[wanted_rows + 1] - first, out=starts[1:])
+        if csr_row_index is None:  # pragma: no cover
+            picked = sparse.csr_matrix((p.data, p.indices, indptr))[wanted_rows]
+            terms, stored = picked.indices, picked.data
+        else:
+            total = int(starts[-1])
+            terms = np.empty(total, dtype=p.indices.dtype)
+            stored = np.empty(total, dtype=p.data.dtype)
+            csr_row_index(len(wanted_rows), wanted_rows, indptr, p.indices, p.data, terms, stored)
+        sorter = np.argsort(cols)
+        # The columns ascending, then one no term has (found for terms past the last).
+        listed = np.empty(len(cols) + 1, dtype=terms.dtype)
+        listed[:-1] = cols[sorter]
+        listed[-1] = -1
+        at = np.searchsorted(listed[:-1], terms)
+        hit = np.flatnonzero(listed[at] == terms)
+        which = np.searchsorted(starts, hit, side="right") - 1
+        place = hit + (first - starts[:-1])[which]
+        return sorter[at[hit]], which % k, stored[hit], place
+
+    def forms_at(self, places: np.ndarray) -> list[tuple[str, ...]]:
+        """The surface forms of the concept postings at ``places`` among the row postings."""
+        first = int(self.row_postings.indptr[self.row_postings.slot["concept"] * len(self)])
+        return [self.forms[at] for at in self.surface_of[places - first].tolist()]
+
+    def _concepts_of(self, row: int) -> tuple[range, np.ndarray]:
+        """The places of a document's concept postings among the row postings, and their
+        columns in the concept channel."""
+        p = self.row_postings
+        at = p.slot["concept"] * len(self) + row
+        start, end = int(p.indptr[at]), int(p.indptr[at + 1])
+        return range(start, end), p.indices[start:end] - p.offset["concept"]
+
     def surface_forms(self, row: int, concept: str) -> list[str]:
         """The surface forms that named ``concept`` in document ``row`` (none if it lacks the
         concept)."""
-        channel = self.channels["concept"]
-        col = channel.vocabulary_.get(concept)
+        col = self.channels["concept"].vocabulary_.get(concept)
         if col is None:
             return []
-        rows = channel.rows_
-        start, end = int(rows.indptr[row]), int(rows.indptr[row + 1])
-        at = start + int(np.searchsorted(rows.indices[start:end], col))
-        if at < end and rows.indices[at] == col:
-            return list(self.forms[self.surface_of[at]])
+        places, cols = self._concepts_of(row)
+        at = int(np.searchsorted(cols, col))
+        if at < len(cols) and cols[at] == col:
+            return list(self.forms_at(np.asarray([places[at]]))[0])
         return []
 
     def analyzed(self, row: int) -> Analyzed:
         """The parts of a document an explanation needs: the surface forms of the concepts
         it counts and the facets the field checks read, rebuilt from the arrays."""
         kind, maturity, trl, cooperation, money = self.facets(np.asarray([row]))[0]
-        channel = self.channels["concept"]
-        terms = dict(zip(channel.vocabulary_.values(), channel.vocabulary_, strict=True))
-        rows = channel.rows_
-        postings = range(int(rows.indptr[row]), int(rows.indptr[row + 1]))
+        vocabulary = self.channels["concept"].vocabulary_
+        terms = dict(zip(vocabulary.values(), vocabulary, strict=True))
+        places, cols = self._concepts_of(row)
+        forms = self.forms_at(np.asarray(places, dtype=np.int64))
         return Analyzed(
             id=self.ids[row],
             lang=LANGS[int(self.lang[row])],
             channels={},
             surfaces={
-                terms[int(rows.indices[at])]: list(self.forms[self.surface_of[at]])
-                for at in postings
+                terms[col]: list(named) for col, named in zip(cols.tolist(), forms, strict=True)
             },
             facets=Facets(
                 kind=kind, maturity=maturity, trl=trl, cooperation=cooperation, money_wan=money
@@ -532,9 +593,10 @@ def build_index(docs: Iterable[Analyzed], *, version: int = 0) -> Index:
         cols["kind"].append(KINDS.index(f.kind) if f.kind in KINDS else 0)
     order = np.empty(len(ids), dtype=np.int64)
     order[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    channels = {c: b.finish() for c, b in builders.items()}
     return Index(
         ids=ids,
-        channels={c: b.finish() for c, b in builders.items()},
+        channels=channels,
         lang=np.asarray(cols["lang"], np.int8),
         order=order,
         codes=codes.codes,
@@ -548,6 +610,7 @@ def build_index(docs: Iterable[Analyzed], *, version: int = 0) -> Index:
         open=np.asarray(cols["open"], dtype=bool),
         valid_until=np.asarray(cols["valid"], np.int64),
         kind=np.asarray(cols["kind"], np.int8),
+        row_postings=_row_postings(channels, len(ids)),
         surface_of=np.asarray(memoryview(surface_of)),
         forms=list(form_ids),
         version=version,

@@ -375,51 +375,48 @@ def _explanations(
     The (term, document) pairs are looked up in the postings, filtered, summed and ordered
     as arrays; only the contributions shown become Python objects."""
     k = len(top_rows)
-    langs: np.ndarray | None = None
-    # A term's key: its place in the channels' terms laid one channel after another in name
-    # order, so keys order by channel name and name their terms through one list.
-    start: dict[str, int] = {}
+    # A term's key: its place among the query's terms laid one channel after another in
+    # name order, so keys order by channel name and name their terms through one list.
+    by_name = sorted(channels, key=_channel_name)
     terms: list[str] = []
     names: list[str] = []
-    for ch in sorted(channels, key=_channel_name):
-        start[ch.name] = len(terms)
+    concepts_from = concepts_to = 0
+    for ch in by_name:
+        if ch.name == "concept":
+            concepts_from, concepts_to = len(terms), len(terms) + len(ch.terms)
         terms += ch.terms
         names += [ch.name] * len(ch.terms)
-    totals: list[tuple[str, list[float]]] = []
-    positions, values, keys = [], [], []
-    # The concept pairs: where they start among all pairs, and their postings.
-    concepts_from, concept_places = 0, None
-    for ch in channels:
-        concept = ch.name == "concept"
-        local, position, stored, place = ch.index.pairs(ch.cols, top_rows, places=concept)
-        value = stored * ch.qvals[local]
-        if ch.uniform:
-            value *= ch.weight[0]
-        else:
-            if langs is None:
-                langs = index.lang[top_rows]
-            value *= ch.weight[langs[position]]
-        # Shared, but not counted for this pair of languages when below the threshold.
-        keep = np.flatnonzero(value >= _COUNTED_FROM)
-        position = position[keep]
-        value = value[keep]
-        if not _SUMS_IN_ANY_ORDER:  # pragma: no cover - see _SUMS_IN_ANY_ORDER
-            by_column = np.argsort(position * len(ch.cols) + local[keep], kind="stable")
-            keep, position, value = keep[by_column], position[by_column], value[by_column]
-        # A channel's total is above zero exactly when it counts a term.
-        totals.append((ch.name, np.bincount(position, weights=value, minlength=k).tolist()))
-        if concept:
-            concepts_from = sum(map(len, positions))
-            concept_places = place[keep]
-        positions.append(position)
-        values.append(value)
-        keys.append(local[keep] + start[ch.name])
-    if len(positions) == 1:
-        position, value, key = positions[0], values[0], keys[0]
+    sizes = [len(ch.terms) for ch in by_name]
+    offset = index.row_postings.offset
+    cols = np.concatenate([ch.cols + offset[ch.name] for ch in by_name])
+    key, position, stored, place = index.pairs([ch.name for ch in by_name], cols, top_rows)
+    value = stored * np.concatenate([ch.qvals for ch in by_name])[key]
+    channel_of = np.repeat(np.arange(len(by_name)), sizes)  # of each key, in name order
+    if all(ch.uniform for ch in by_name):
+        value *= np.asarray([ch.weight[0] for ch in by_name])[channel_of[key]]
     else:
-        position = np.concatenate(positions)
-        value = np.concatenate(values)
-        key = np.concatenate(keys)
+        weight = np.stack([ch.weight for ch in by_name])
+        value *= weight[channel_of[key], index.lang[top_rows][position]]
+    # Shared, but not counted for this pair of languages when below the threshold.
+    keep = np.flatnonzero(value >= _COUNTED_FROM)
+    position = position[keep]
+    value = value[keep]
+    key = key[keep]
+    if not _SUMS_IN_ANY_ORDER:  # pragma: no cover - see _SUMS_IN_ANY_ORDER
+        by_column = np.argsort(position * len(cols) + key, kind="stable")
+        keep, position, value, key = (
+            keep[by_column],
+            position[by_column],
+            value[by_column],
+            key[by_column],
+        )
+    # Per match and channel (in the channels' order); above zero exactly when it counts a term.
+    width = len(by_name)
+    totals = (
+        np.bincount(position * width + channel_of[key], weights=value, minlength=k * width)
+        .reshape(k, width)[:, [[c.name for c in by_name].index(ch.name) for ch in channels]]
+        .tolist()
+    )
     # By match, then contribution (largest first): one sort of ``position - value``, which
     # is exact (a position is a small integer, a value a float32 in [MIN_CONTRIBUTION, 1]).
     # Ties, then, by channel name and term.
@@ -462,21 +459,18 @@ def _explanations(
             ),
         )
     )
-    if concept_places is not None and len(concept_places):
-        concepts_to = concepts_from + len(concept_places)
-        items = np.flatnonzero((order >= concepts_from) & (order < concepts_to))
+    if concepts_to > concepts_from:
+        items = np.flatnonzero((shown_keys >= concepts_from) & (shown_keys < concepts_to))
         if len(items):
             concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
-            forms = index.forms
-            named = index.surface_of[concept_places[order[items] - concepts_from]].tolist()
-            for item, form in zip(items.tolist(), named, strict=True):
+            named = index.forms_at(place[keep[order[items]]])
+            for item, theirs in zip(items.tolist(), named, strict=True):
                 term = shown_terms[item]
                 known = concepts.get(term)
                 if known is None:
                     ours = tuple(query.surfaces.get(term, ()))
                     known = concepts[term] = (labels.get(term, term), ours, set(ours))
                 label, ours, our_set = known
-                theirs = forms[form]
                 # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
                 # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
                 bridge = bool(ours and theirs) and our_set.isdisjoint(theirs)
@@ -485,12 +479,10 @@ def _explanations(
                 )
 
     fields = _field_checks(query, index, top_rows)
-    channel_names = [name for name, _ in totals]
+    channel_names = [ch.name for ch in channels]
     explanations = []
     begin = 0
-    for end, checks, sums in zip(
-        ends, fields, zip(*(total for _, total in totals), strict=True), strict=True
-    ):
+    for end, checks, sums in zip(ends, fields, totals, strict=True):
         if all(sums):
             shares = dict(zip(channel_names, sums, strict=True))
         else:

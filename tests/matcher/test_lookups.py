@@ -60,23 +60,42 @@ def test_surface_forms_are_those_of_the_document(
 
 @FUZZ
 @given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 12))
-def test_pairs_is_a_lookup_of_each_pair(seed: int, n_rows: int, n_cols: int) -> None:
+def test_pairs_is_a_lookup_of_each_pair(seed: int, n_rows: int, n_terms: int) -> None:
     rng = np.random.default_rng(seed)
-    dense = (rng.random((n_rows, n_cols)) < 0.3) * rng.random((n_rows, n_cols))
-    channel = ChannelIndex({}, np.zeros(n_cols), sparse.csc_matrix(dense.astype(np.float32)))
-    cols = rng.permutation(n_cols)[: rng.integers(1, n_cols + 1)]
-    rows = rng.choice(n_rows, size=rng.integers(1, n_rows + 1), replace=False)
-    local, which, stored, place = channel.pairs(cols, rows, places=True)
-    assert place is not None
-    assert np.array_equal(channel.rows_.indices[place], cols[local])
-    assert np.array_equal(channel.rows_.data[place], stored)
-    expected = [
-        (j, i, np.float32(dense[r, c]))
-        for i, r in enumerate(rows.tolist())
-        for c, j in sorted((c, j) for j, c in enumerate(cols.tolist()))
-        if dense[r, c] != 0
+    words, concepts = [f"w{i}" for i in range(n_terms)], [f"c{i}" for i in range(n_terms)]
+    docs = [
+        Analyzed(
+            f"d{i}",
+            "zh",
+            {
+                "word": {w: float(rng.integers(1, 4)) for w in rng.choice(words, 4).tolist()},
+                "concept": dict.fromkeys(rng.choice(concepts, 2).tolist(), 1.0),
+            },
+            {},
+        )
+        for i in range(n_rows)
     ]
-    assert list(zip(local.tolist(), which.tolist(), stored.tolist(), strict=True)) == [
+    index = build_index(docs)
+    rows = rng.choice(n_rows, size=rng.integers(1, n_rows + 1), replace=False)
+    names = ["word", "concept"] if rng.random() < 0.5 else ["concept"]
+    asked = []  # (channel, column) of each column asked for, in a random order
+    for name in names:
+        size = index.channels[name].matrix_.shape[1]
+        asked += [(name, c) for c in rng.permutation(size)[: rng.integers(1, size + 1)].tolist()]
+    offset = index.row_postings.offset
+    cols = np.asarray([offset[name] + c for name, c in asked])
+    key, which, stored, place = index.pairs(names, cols, rows)
+    assert np.array_equal(index.row_postings.indices[place], cols[key])
+    assert np.array_equal(index.row_postings.data[place], stored)
+    dense = {name: index.channels[name].matrix_.toarray() for name in names}
+    expected = [
+        (j, i, np.float32(dense[name][r, c]))
+        for name in names
+        for i, r in enumerate(rows.tolist())
+        for c, j in sorted((c, j) for j, (of, c) in enumerate(asked) if of == name)
+        if dense[name][r, c] != 0
+    ]
+    assert list(zip(key.tolist(), which.tolist(), stored.tolist(), strict=True)) == [
         (j, i, float(v)) for j, i, v in expected
     ]
 
