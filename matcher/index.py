@@ -138,20 +138,7 @@ class ChannelIndex:
 
     def columns(self, cols: np.ndarray) -> Columns:
         """The postings of the given columns, in that order: ``matrix_[:, cols]``."""
-        m = self.matrix_
-        if csr_row_index is None:  # pragma: no cover
-            sub = m[:, cols]
-            return Columns(sub.indptr, sub.indices, sub.data)
-        indptr = m.indptr
-        if cols.dtype != indptr.dtype:
-            cols = cols.astype(indptr.dtype)
-        starts = np.zeros(len(cols) + 1, dtype=indptr.dtype)
-        np.cumsum(self._lengths[cols], out=starts[1:])
-        total = int(starts[-1])
-        indices = np.empty(total, dtype=m.indices.dtype)
-        data = np.empty(total, dtype=m.data.dtype)
-        csr_row_index(len(cols), cols, indptr, m.indices, m.data, indices, data)
-        return Columns(starts, indices, data)
+        return columns_of([(self, cols)])
 
     def product(
         self, columns: Columns, weights: np.ndarray, out: np.ndarray | None = None
@@ -191,6 +178,36 @@ class ChannelIndex:
         idx = offsets + np.arange(total)
         local = np.repeat(np.arange(len(cols)), lengths)
         return m.indices[idx].astype(np.int64), local, m.data[idx]
+
+
+def columns_of(parts: Sequence[tuple[ChannelIndex, np.ndarray]]) -> Columns:
+    """The postings of the given columns of each channel, one channel after another and in
+    the order given: ``hstack([channel.matrix_[:, cols] for channel, cols in parts])``,
+    copied straight into one set of arrays."""
+    types = {channel.matrix_.indptr.dtype for channel, _ in parts}
+    if csr_row_index is None or len(types) > 1:  # pragma: no cover
+        # The public interface, or channels indexed with different integer types.
+        subs = [channel.matrix_[:, cols] for channel, cols in parts]
+        joined = sparse.hstack(subs, format="csc") if len(subs) > 1 else subs[0]
+        return Columns(joined.indptr, joined.indices, joined.data)
+    first = parts[0][0].matrix_
+    index_type = first.indptr.dtype
+    casts = [cols if cols.dtype == index_type else cols.astype(index_type) for _, cols in parts]
+    lengths = [channel._lengths[cols] for (channel, _), cols in zip(parts, casts, strict=True)]
+    starts = np.zeros(sum(map(len, casts)) + 1, dtype=index_type)
+    np.cumsum(lengths[0] if len(lengths) == 1 else np.concatenate(lengths), out=starts[1:])
+    indices = np.empty(int(starts[-1]), dtype=first.indices.dtype)
+    data = np.empty(int(starts[-1]), dtype=first.data.dtype)
+    at = 0
+    for (channel, _), cols in zip(parts, casts, strict=True):
+        m = channel.matrix_
+        end = int(starts[at + len(cols)])
+        done = int(starts[at])
+        csr_row_index(
+            len(cols), cols, m.indptr, m.indices, m.data, indices[done:end], data[done:end]
+        )
+        at += len(cols)
+    return Columns(starts, indices, data)
 
 
 # Documents per chunk of the build. Sealed chunks wait on disk, so the build holds one

@@ -29,8 +29,8 @@ from matcher.index import (
     MATURITIES,
     MATURITY_RANK,
     ChannelIndex,
-    Columns,
     Index,
+    columns_of,
     cooperation_mask,
 )
 
@@ -142,7 +142,6 @@ class _Channel(NamedTuple):
     qvals: np.ndarray  # the query's weights on them
     weight: np.ndarray  # channel weight by document language
     uniform: bool  # every language the index holds has the same weight (see _uniform)
-    sub: Columns  # documents × the query's columns: the postings scored
 
 
 # Terms shown per match; the channel totals still count every shared term.
@@ -198,6 +197,10 @@ def rank(
     by_channel = _channel_weights(weights or ChannelWeights(), qlang)
     channels: list[_Channel] = []
     scores: np.ndarray | None = None
+    # Channels whose weight is the same for every language the index holds: the weight goes
+    # into the query's values, and their columns are copied and multiplied together, adding
+    # into the scores column after column as one product per channel would.
+    pending: list[tuple[ChannelIndex, np.ndarray, np.ndarray]] = []
     for name, (weight, weighs) in zip(CHANNELS, by_channel, strict=True):
         counts = query.channels.get(name)
         if not counts or max(weighs) == 0:
@@ -206,21 +209,21 @@ def rank(
         cols, qvals, terms = channel.query_vector(counts)
         if len(cols) == 0:
             continue
-        # Only the query's columns are read: sparse slice, then one product over them.
-        sub = channel.columns(cols)
         uniform = _uniform(weighs, index)
         if uniform:
-            # Every document's language weighs the same here: the weight goes into the
-            # query's values and the product adds straight into the scores.
-            scores = channel.product(sub, qvals * weight[0], out=scores)
+            pending.append((channel, cols, qvals * weight[0]))
         else:
-            part = channel.product(sub, qvals)
+            scores = _product(pending, scores)
+            pending = []
+            # Only the query's columns are read: sparse slice, then one product over them.
+            part = channel.product(channel.columns(cols), qvals)
             _weigh_by_language(part, weight, index)
             if scores is None:
                 scores = part
             else:
                 scores += part
-        channels.append(_Channel(name, channel, cols, terms, qvals, weight, uniform, sub))
+        channels.append(_Channel(name, channel, cols, terms, qvals, weight, uniform))
+    scores = _product(pending, scores)
     mask, candidates = _mask(index, filters or Filters())
     if scores is None or candidates == 0:
         return Ranking([], candidates, 0)
@@ -324,6 +327,18 @@ def _pool(scores: np.ndarray, k: int) -> np.ndarray:
     kept = scores[rows]
     kth = np.partition(kept, len(kept) - k)[len(kept) - k]
     return rows[kept >= max(kth, 1e-12)]
+
+
+def _product(
+    pending: list[tuple[ChannelIndex, np.ndarray, np.ndarray]], scores: np.ndarray | None
+) -> np.ndarray | None:
+    """``scores`` plus the postings of the given (channel, columns, weights), multiplied in
+    that order."""
+    if not pending:
+        return scores
+    sub = columns_of([(channel, cols) for channel, cols, _ in pending])
+    weights = pending[0][2] if len(pending) == 1 else np.concatenate([w for _, _, w in pending])
+    return pending[0][0].product(sub, weights, out=scores)
 
 
 def _uniform(weight: list[float], index: Index) -> bool:

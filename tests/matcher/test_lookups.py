@@ -14,7 +14,7 @@ from scipy import sparse
 import matcher.index as index_module
 import matcher.rank as rank_module
 from matcher.documents import CHANNELS, Analyzed, Facets
-from matcher.index import LANGS, ChannelIndex, Index, build_index
+from matcher.index import LANGS, ChannelIndex, Index, build_index, columns_of
 from matcher.rank import (
     EXPLAINED_TERMS,
     MIN_CONTRIBUTION,
@@ -290,6 +290,32 @@ def test_columns_and_product_are_scipy_slice_and_product(
     product = channel.product(columns, weights)
     assert product.dtype == (sub @ weights).dtype
     assert np.array_equal(product, sub @ weights)
+
+
+@FUZZ
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 12), st.integers(1, 12))
+def test_columns_of_several_channels_are_one_product_after_another(
+    seed: int, n_rows: int, n_a: int, n_b: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    channels, picked, weights = [], [], []
+    for n_cols in (n_a, n_b):
+        dense = (rng.random((n_rows, n_cols)) < 0.4) * rng.random((n_rows, n_cols))
+        channels.append(
+            ChannelIndex({}, np.zeros(n_cols), sparse.csc_matrix(dense.astype(np.float32)))
+        )
+        picked.append(rng.choice(n_cols, size=rng.integers(1, n_cols + 1), replace=False))
+        weights.append(rng.random(len(picked[-1])).astype(np.float32))
+    both = columns_of(list(zip(channels, picked, strict=True)))
+    joined = sparse.hstack(
+        [c.matrix_[:, cols] for c, cols in zip(channels, picked, strict=True)], format="csc"
+    )
+    assert np.array_equal(both.indptr, joined.indptr)
+    assert np.array_equal(both.indices, joined.indices)
+    assert np.array_equal(both.data, joined.data)
+    one_by_one = channels[0].product(channels[0].columns(picked[0]), weights[0])
+    one_by_one = channels[1].product(channels[1].columns(picked[1]), weights[1], out=one_by_one)
+    assert np.array_equal(channels[0].product(both, np.concatenate(weights)), one_by_one)
 
 
 @FUZZ
