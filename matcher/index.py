@@ -109,7 +109,7 @@ class ChannelIndex:
         looked_up = self._query_terms[found]
         weights = (1.0 + np.log(tf)) * looked_up[:, 0]
         norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
-        keep = np.flatnonzero(looked_up[:, 1])
+        keep = looked_up[:, 1].nonzero()[0]
         return (
             found[keep],
             (weights[keep] / norm).astype(np.float32),
@@ -195,7 +195,7 @@ def columns_of(parts: Sequence[tuple[ChannelIndex, np.ndarray]]) -> Columns:
     casts = [cols if cols.dtype == index_type else cols.astype(index_type) for _, cols in parts]
     lengths = [channel._lengths[cols] for (channel, _), cols in zip(parts, casts, strict=True)]
     starts = np.zeros(sum(map(len, casts)) + 1, dtype=index_type)
-    np.cumsum(lengths[0] if len(lengths) == 1 else np.concatenate(lengths), out=starts[1:])
+    (lengths[0] if len(lengths) == 1 else np.concatenate(lengths)).cumsum(out=starts[1:])
     indices = np.empty(int(starts[-1]), dtype=first.indices.dtype)
     data = np.empty(int(starts[-1]), dtype=first.data.dtype)
     at = 0
@@ -496,7 +496,7 @@ class Index:
         wanted_rows = (firsts[:, np.newaxis] + rows.astype(indptr.dtype, copy=False)).ravel()
         first = indptr[wanted_rows]
         starts = np.zeros(len(wanted_rows) + 1, dtype=indptr.dtype)
-        np.cumsum(indptr[wanted_rows + 1] - first, out=starts[1:])
+        (indptr[wanted_rows + 1] - first).cumsum(out=starts[1:])
         if csr_row_index is None:  # pragma: no cover
             picked = sparse.csr_matrix((p.data, p.indices, indptr))[wanted_rows]
             terms, stored = picked.indices, picked.data
@@ -505,14 +505,14 @@ class Index:
             terms = np.empty(total, dtype=p.indices.dtype)
             stored = np.empty(total, dtype=p.data.dtype)
             csr_row_index(len(wanted_rows), wanted_rows, indptr, p.indices, p.data, terms, stored)
-        sorter = np.argsort(cols)
+        sorter = cols.argsort()
         # The columns ascending, then one no term has (found for terms past the last).
         listed = np.empty(len(cols) + 1, dtype=terms.dtype)
         listed[:-1] = cols[sorter]
         listed[-1] = -1
-        at = np.searchsorted(listed[:-1], terms)
-        hit = np.flatnonzero(listed[at] == terms)
-        which = np.searchsorted(starts, hit, side="right") - 1
+        at = listed[:-1].searchsorted(terms)
+        hit = (listed[at] == terms).nonzero()[0]
+        which = starts.searchsorted(hit, side="right") - 1
         place = hit + (first - starts[:-1])[which]
         return sorter[at[hit]], which % k, stored[hit], place
 

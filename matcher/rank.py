@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -270,7 +270,7 @@ def _rounded(values: np.ndarray, digits: int) -> list[float]:
     scale = 10.0**digits
     scaled = exact * scale
     out = (np.rint(scaled) / scale).tolist()
-    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) <= 2.0**-30).tolist():
+    for i in (np.abs(scaled - np.floor(scaled) - 0.5) <= 2.0**-30).nonzero()[0].tolist():
         out[i] = round(float(exact[i]), digits)
     return out
 
@@ -319,14 +319,15 @@ def _pool(scores: np.ndarray, k: int) -> np.ndarray:
     hold the top k, and are the only ones partitioned."""
     width = len(scores) // _BLOCKS
     if width >= 4 * k:
-        maxima = scores[: width * _BLOCKS].reshape(_BLOCKS, width).max(axis=0)
-        bound = np.partition(maxima, width - k)[width - k]
-        rows = np.flatnonzero(scores >= bound)
+        maxima = np.maximum.reduce(scores[: width * _BLOCKS].reshape(_BLOCKS, width), axis=0)
+        maxima.partition(width - k)
+        rows = (scores >= maxima[width - k]).nonzero()[0]
     else:
         rows = np.arange(len(scores))
     kept = scores[rows]
-    kth = np.partition(kept, len(kept) - k)[len(kept) - k]
-    return rows[kept >= max(kth, 1e-12)]
+    ordered = kept.copy()
+    ordered.partition(len(kept) - k)
+    return rows[kept >= max(ordered[len(kept) - k], 1e-12)]
 
 
 def _product(
@@ -406,14 +407,14 @@ def _explanations(
     cols = np.concatenate([ch.cols + offset[ch.name] for ch in by_name])
     key, position, stored, place = index.pairs([ch.name for ch in by_name], cols, top_rows)
     value = stored * np.concatenate([ch.qvals for ch in by_name])[key]
-    channel_of = np.repeat(np.arange(len(by_name)), sizes)  # of each key, in name order
+    channel_of = np.arange(len(by_name)).repeat(sizes)  # of each key, in name order
     if all(ch.uniform for ch in by_name):
         value *= np.asarray([ch.weight[0] for ch in by_name])[channel_of[key]]
     else:
         weight = np.stack([ch.weight for ch in by_name])
         value *= weight[channel_of[key], index.lang[top_rows][position]]
     # Shared, but not counted for this pair of languages when below the threshold.
-    keep = np.flatnonzero(value >= _COUNTED_FROM)
+    keep = (value >= _COUNTED_FROM).nonzero()[0]
     position = position[keep]
     value = value[keep]
     key = key[keep]
@@ -436,7 +437,7 @@ def _explanations(
     # is exact (a position is a small integer, a value a float32 in [MIN_CONTRIBUTION, 1]).
     # Ties, then, by channel name and term.
     ranking = position - value.astype(np.float64)
-    order = np.argsort(ranking)
+    order = ranking.argsort()
     ranked = ranking[order]
     if (ranked[1:] == ranked[:-1]).any():
         present, slot = np.unique(key, return_inverse=True)
@@ -447,11 +448,11 @@ def _explanations(
         )
         order = np.lexsort((by_name[slot], ranking))
     count = np.bincount(position, minlength=k)
-    if count.max(initial=0) > EXPLAINED_TERMS:
-        first = np.cumsum(count) - count
+    counts = count.tolist()
+    if max(counts) > EXPLAINED_TERMS:
+        first = count.cumsum() - count
         order = order[np.arange(len(order)) - first[position[order]] < EXPLAINED_TERMS]
-        count = np.minimum(count, EXPLAINED_TERMS)
-    ends = np.cumsum(count).tolist()
+    ends = list(accumulate(min(c, EXPLAINED_TERMS) for c in counts))
 
     # Every contribution shown as a word's; then the concepts' get their labels and forms.
     shown_keys = key[order]
@@ -475,7 +476,7 @@ def _explanations(
         )
     )
     if concepts_to > concepts_from:
-        items = np.flatnonzero((shown_keys >= concepts_from) & (shown_keys < concepts_to))
+        items = ((shown_keys >= concepts_from) & (shown_keys < concepts_to)).nonzero()[0]
         if len(items):
             concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
             named = index.forms_at(place[keep[order[items]]])
