@@ -246,9 +246,9 @@ def rank(
             Match,
             (
                 ids[row],
-                round(min(score, 1.0), 6),
+                _round(min(score, 1.0), 1e6, 6),
                 position,
-                round(100.0 * (candidates - above) / candidates, 2),
+                _round(100.0 * (candidates - above) / candidates, 1e2, 2),
                 explanation,
             ),
         )
@@ -273,6 +273,15 @@ def _rounded(values: np.ndarray, digits: int) -> list[float]:
     for i in (np.abs(scaled - np.floor(scaled) - 0.5) <= 2.0**-30).nonzero()[0].tolist():
         out[i] = round(float(exact[i]), digits)
     return out
+
+
+def _round(value: float, scale: float, digits: int) -> float:
+    """``round(value, digits)`` with ``scale`` = 10^digits, as ``_rounded`` does it."""
+    scaled = value * scale
+    whole = round(scaled)
+    if abs(scaled - whole) >= 0.5 - 2.0**-30:  # within its rounding error of a half
+        return round(value, digits)
+    return whole / scale
 
 
 # Pools up to this size are ordered in Python; larger ones (many equal scores) as arrays.
