@@ -259,24 +259,13 @@ def rank(
     return Ranking(matches, candidates, scored)
 
 
-def _rounded(values: np.ndarray, digits: int) -> list[float]:
-    """``[round(v, digits) for v in values.tolist()]``, as array operations.
-
-    ``rint(v × 10^digits) / 10^digits`` divides an integer by a power of ten, which is the
-    double nearest that decimal, as Python's ``round`` gives; the integer is the same
-    unless v × 10^digits lies within its rounding error of a half, and those few values
-    are rounded by Python."""
-    exact = values.astype(np.float64)
-    scale = 10.0**digits
-    scaled = exact * scale
-    out = (np.rint(scaled) / scale).tolist()
-    for i in (np.abs(scaled - np.floor(scaled) - 0.5) <= 2.0**-30).nonzero()[0].tolist():
-        out[i] = round(float(exact[i]), digits)
-    return out
-
-
 def _round(value: float, scale: float, digits: int) -> float:
-    """``round(value, digits)`` with ``scale`` = 10^digits, as ``_rounded`` does it."""
+    """``round(value, digits)``, given ``scale`` = 10^digits.
+
+    ``round(value × 10^digits) / 10^digits`` divides an integer by a power of ten, which is
+    the double nearest that decimal, as ``round(value, digits)`` gives; the integer is the
+    same unless value × 10^digits lies within its rounding error of a half, and those few
+    values are left to ``round(value, digits)``, which is slower."""
     scaled = value * scale
     whole = round(scaled)
     if abs(scaled - whole) >= 0.5 - 2.0**-30:  # within its rounding error of a half
@@ -467,7 +456,7 @@ def _explanations(
     shown_keys = key[order]
     listed = shown_keys.tolist()
     shown_terms = [terms[i] for i in listed]
-    scores = _rounded(value[order], 6)
+    scores = [_round(v, 1e6, 6) for v in value[order].tolist()]
     contributions = list(
         map(
             _new,
