@@ -5,19 +5,19 @@ Documents are streamed in once: per channel the kept term counts go straight int
 CSR arrays (float32 values, int32 columns), so a million listings never exist as Python
 objects at the same time. scikit-learn's ``TfidfTransformer`` (sublinear tf, smooth idf)
 learns the idf; the weighting and L2 normalisation are then applied in place. The matrix is
-kept in CSC form so that a query touches only the columns (postings) of its own terms.
+kept in CSC form so that a query touches only the columns (postings) of its own terms, and
+once more row by row (CSR) so that explaining a match reads only that document's terms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
+import math
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -67,9 +67,9 @@ def cooperation_mask(modes: Sequence[str]) -> int:
 
 
 try:  # scipy's own kernels, called without its indexing layer (checks, wrappers)
-    from scipy.sparse._sparsetools import csc_matvec, csr_row_index
+    from scipy.sparse._sparsetools import csc_matvec, csr_row_index, csr_tocsc
 except ImportError:  # pragma: no cover - fall back to the public interface
-    csc_matvec = csr_row_index = None
+    csc_matvec = csr_row_index = csr_tocsc = None
 
 
 class Columns(NamedTuple):
@@ -86,36 +86,11 @@ class ChannelIndex:
 
     vocabulary_: dict[str, int]
     idf_: np.ndarray
-    matrix_: sparse.csc_matrix  # each column's rows ascending (see ``find``)
-    # A delta built against a base index takes the base's weighting, so scores from both
-    # compare: the idf of terms the base lacks, and which terms a query does not look up.
-    unseen_idf_: float = 0.0  # 0: from this index's own size
-    skip_: np.ndarray | None = None  # per column
+    matrix_: sparse.csc_matrix  # each column's rows ascending
 
     def __post_init__(self) -> None:
         if not self.matrix_.has_sorted_indices:
             self.matrix_.sort_indices()
-        if not self.unseen_idf_:
-            self.unseen_idf_ = float(np.log(1.0 + self.matrix_.shape[0]) + 1.0)
-
-    def skipped(self, cols: np.ndarray) -> np.ndarray:
-        """Which of the columns a query does not look up: terms in a large share of a large
-        corpus (idf below MIN_IDF and more than LONG_POSTINGS documents). They still count
-        in the query's length, but their postings are long and their share of any score is
-        tiny."""
-        if self.skip_ is not None:
-            return self.skip_[cols]
-        indptr = self.matrix_.indptr
-        return (self.idf_[cols] < MIN_IDF) & (indptr[cols + 1] - indptr[cols] > LONG_POSTINGS)
-
-    def weighting_for(self, vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-        """(idf, skipped) for another vocabulary's columns, as this index weighs its terms."""
-        found = np.fromiter(map(self.vocabulary_.get, vocabulary, repeat(-1)), dtype=np.int64)
-        known = found >= 0
-        safe = np.where(known, found, 0)
-        idf = np.where(known, self.idf_[safe] if len(self.idf_) else 0.0, self.unseen_idf_)
-        skip = known & self.skipped(safe) if len(self.idf_) else np.zeros(len(found), bool)
-        return idf.astype(np.float32), skip
 
     def query_vector(
         self, counts: dict[str, float], like: ChannelIndex | None = None
@@ -123,51 +98,69 @@ class ChannelIndex:
         """(columns, weights, terms) of a query, on the documents' tf-idf scale. Terms no
         document has still count in the query's length (with the largest idf), so a query
         full of unknown words scores lower, as it should. With ``like`` (the base a delta
-        was built against), the query is weighed as the base weighs it, so the scores of
-        both compare."""
+        was built against), the query is weighed as the base weighs it and looks up what the
+        base looks up, so the scores of both compare."""
         if not counts or not self.vocabulary_:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), []
         source = self if like is None else like
         terms = list(counts)
         size = len(terms)
-        found = np.fromiter(
-            map(source.vocabulary_.get, terms, repeat(-1)), dtype=np.int64, count=size
-        )
+        found = source._columns_of(terms)
         tf = np.fromiter(counts.values(), dtype=np.float64, count=size)
-        tf = 1.0 + np.log(tf)  # sublinear, as the documents' (counts are at least 0.5)
-        known = found >= 0
-        safe = np.where(known, found, 0)
-        idf = source.idf_[safe] if len(source.idf_) else np.zeros(size)
-        weights = tf * np.where(known, idf, source.unseen_idf_)
-        norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
-        if like is not None:
-            found = np.fromiter(
-                map(self.vocabulary_.get, terms, repeat(-1)), dtype=np.int64, count=size
-            )
-            known = found >= 0
-            safe = np.where(known, found, 0)
-        keep = np.flatnonzero(known & ~self.skipped(safe))
+        # Sublinear, as the documents' (counts are at least 0.5); unknown terms (-1) get the
+        # largest idf. One read per term gives its idf and whether it is looked up.
+        looked_up = source._query_terms[found]
+        weights = (1.0 + np.log(tf)) * looked_up[:, 0]
+        norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
+        if like is None:
+            keep = looked_up[:, 1].nonzero()[0]
+        else:
+            # What the base knows but does not look up stays out; a term the base lacks is
+            # looked up here if the delta has it.
+            passed_over = (found >= 0) & (looked_up[:, 1] == 0)
+            found = self._columns_of(terms)
+            keep = ((found >= 0) & ~passed_over).nonzero()[0]
         return (
             found[keep],
             (weights[keep] / norm).astype(np.float32),
             [terms[i] for i in keep.tolist()],
         )
 
+    def _columns_of(self, terms: list[str]) -> np.ndarray:
+        """Each term's column (-1: no document has it), typed as the matrix indexes them."""
+        return np.fromiter(
+            map(self.vocabulary_.get, terms, repeat(-1)),
+            dtype=self.matrix_.indptr.dtype,
+            count=len(terms),
+        )
+
+    def idf_for(self, vocabulary: dict[str, int]) -> np.ndarray:
+        """The idf this index gives each term of another vocabulary, in its column order."""
+        return self._query_terms[self._columns_of(list(vocabulary)), 0].astype(np.float32)
+
+    @cached_property
+    def _lengths(self) -> np.ndarray:
+        """The number of postings of each column."""
+        return np.diff(self.matrix_.indptr)
+
+    @cached_property
+    def _query_terms(self) -> np.ndarray:
+        """Per column, then once more for a term no document has (row -1): the idf a query
+        term gets and 1 if its postings are looked up, else 0. Terms in a large share of a
+        large corpus (idf below MIN_IDF and more than LONG_POSTINGS documents) still count in
+        the query's length but are not looked up: their postings are long and their share of
+        any score is tiny."""
+        unseen_idf = np.log(1.0 + self.matrix_.shape[0]) + 1.0
+        postings = self._lengths
+        table = np.empty((len(self.idf_) + 1, 2), dtype=np.float64)
+        table[:-1, 0] = self.idf_
+        table[:-1, 1] = ~((self.idf_ < MIN_IDF) & (postings > LONG_POSTINGS))
+        table[-1] = (unseen_idf, 0.0)
+        return table
+
     def columns(self, cols: np.ndarray) -> Columns:
         """The postings of the given columns, in that order: ``matrix_[:, cols]``."""
-        m = self.matrix_
-        if csr_row_index is None:  # pragma: no cover
-            sub = m[:, cols]
-            return Columns(sub.indptr, sub.indices, sub.data)
-        indptr = m.indptr
-        cols = cols.astype(indptr.dtype)
-        starts = np.zeros(len(cols) + 1, dtype=indptr.dtype)
-        np.cumsum(indptr[cols + 1] - indptr[cols], out=starts[1:])
-        total = int(starts[-1])
-        indices = np.empty(total, dtype=m.indices.dtype)
-        data = np.empty(total, dtype=m.data.dtype)
-        csr_row_index(len(cols), cols, indptr, m.indices, m.data, indices, data)
-        return Columns(starts, indices, data)
+        return columns_of([(self, cols)])
 
     def product(
         self, columns: Columns, weights: np.ndarray, out: np.ndarray | None = None
@@ -208,27 +201,35 @@ class ChannelIndex:
         local = np.repeat(np.arange(len(cols)), lengths)
         return m.indices[idx].astype(np.int64), local, m.data[idx]
 
-    def find(self, cols: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Which of ``rows`` (ascending) have which of the terms ``cols``: (column position,
-        row position, stored weight) of each pair found, column by column and, within a
-        column, by row. Each column's postings are sorted by row, so every row is found by a
-        binary search: the cost follows the number of columns and rows, not the length of
-        the postings."""
-        m = self.matrix_
-        indices = m.indices
-        if len(indices) == 0 or len(cols) == 0 or len(rows) == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=m.dtype)
-        needles = rows.astype(indices.dtype)
-        starts, ends = m.indptr[cols], m.indptr[cols + 1]
-        columns = map(indices.__getitem__, map(slice, starts.tolist(), ends.tolist()))
-        at = np.concatenate(list(map(np.ndarray.searchsorted, columns, repeat(needles))))
-        k = len(rows)
-        at += np.repeat(starts, k)
-        hit = at < np.repeat(ends, k)
-        hit &= indices.take(at, mode="clip") == np.tile(needles, len(cols))
-        pairs = np.flatnonzero(hit)
-        return pairs // k, pairs % k, m.data[at[pairs]]
+
+def columns_of(parts: Sequence[tuple[ChannelIndex, np.ndarray]]) -> Columns:
+    """The postings of the given columns of each channel, one channel after another and in
+    the order given: ``hstack([channel.matrix_[:, cols] for channel, cols in parts])``,
+    copied straight into one set of arrays."""
+    types = {channel.matrix_.indptr.dtype for channel, _ in parts}
+    if csr_row_index is None or len(types) > 1:  # pragma: no cover
+        # The public interface, or channels indexed with different integer types.
+        subs = [channel.matrix_[:, cols] for channel, cols in parts]
+        joined = sparse.hstack(subs, format="csc") if len(subs) > 1 else subs[0]
+        return Columns(joined.indptr, joined.indices, joined.data)
+    first = parts[0][0].matrix_
+    index_type = first.indptr.dtype
+    casts = [cols if cols.dtype == index_type else cols.astype(index_type) for _, cols in parts]
+    lengths = [channel._lengths[cols] for (channel, _), cols in zip(parts, casts, strict=True)]
+    starts = np.zeros(sum(map(len, casts)) + 1, dtype=index_type)
+    (lengths[0] if len(lengths) == 1 else np.concatenate(lengths)).cumsum(out=starts[1:])
+    indices = np.empty(int(starts[-1]), dtype=first.indices.dtype)
+    data = np.empty(int(starts[-1]), dtype=first.data.dtype)
+    at = 0
+    for (channel, _), cols in zip(parts, casts, strict=True):
+        m = channel.matrix_
+        end = int(starts[at + len(cols)])
+        done = int(starts[at])
+        csr_row_index(
+            len(cols), cols, m.indptr, m.indices, m.data, indices[done:end], data[done:end]
+        )
+        at += len(cols)
+    return Columns(starts, indices, data)
 
 
 # Documents per chunk of the build. Sealed chunks wait on disk, so the build holds one
@@ -278,7 +279,9 @@ class _ChannelBuilder:
         self.spilled.append(path)
         self._open()
 
-    def add(self, counts: dict[str, float]) -> None:
+    def add(self, counts: dict[str, float], kept: list[tuple[int, str]] | None = None) -> None:
+        """Appends one document; the (column, term) of each term kept go to ``kept`` when
+        given."""
         vocabulary = self.vocabulary
         for term, value in counts.items():
             if value <= 0:
@@ -288,6 +291,8 @@ class _ChannelBuilder:
                 col = vocabulary[term] = len(vocabulary)
             self.indices.append(col)
             self.data.append(value)
+            if kept is not None:
+                kept.append((col, term))
         self.indptr.append(len(self.indices))
         if len(self.indptr) > CHUNK_ROWS:
             self._spill()
@@ -308,11 +313,7 @@ class _ChannelBuilder:
         n_rows = self.rows + len(last[0]) - 1
         n_cols = len(self.vocabulary)
         try:
-            built = self._build(n_rows, n_cols, like)
-            if like is not None:
-                built.unseen_idf_ = like.unseen_idf_
-                built.skip_ = like.weighting_for(built.vocabulary_)[1]
-            return built
+            return self._build(n_rows, n_cols, like)
         finally:
             if self._folder is not None:
                 self._folder.cleanup()
@@ -330,7 +331,7 @@ class _ChannelBuilder:
         if like is None:
             tfidf.idf_ = (np.log((1 + n_rows) / (1 + df)) + 1).astype(np.float32)
         else:
-            tfidf.idf_ = like.weighting_for(self.vocabulary)[0]
+            tfidf.idf_ = like.idf_for(self.vocabulary)
         tfidf.n_features_in_ = n_cols
         indptr = np.zeros(n_cols + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
@@ -361,6 +362,58 @@ class _ChannelBuilder:
         matrix = sparse.csc_matrix((data, indices, indptr), shape=(n_rows, n_cols), copy=False)
         matrix.has_sorted_indices = True  # chunks in row order, each column sorted within
         return ChannelIndex(dict(self.vocabulary), tfidf.idf_, matrix)
+
+
+class RowPostings(NamedTuple):
+    """Every channel's postings row by row (CSR), one channel after another: document r of
+    channel ``name`` is row ``slot[name] × documents + r``, its columns shifted by
+    ``offset[name]`` so that no two channels share a column. Explaining a match reads only
+    that document's rows."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    slot: dict[str, int]
+    offset: dict[str, int]
+
+
+def _row_postings(channels: dict[str, ChannelIndex], n_rows: int) -> RowPostings:
+    """The channels' matrices transposed into row-major arrays allocated once, each
+    channel's rows written in place (columns ascending within a row)."""
+    slot = {name: i for i, name in enumerate(channels)}
+    offset, n_cols = {}, 0
+    for name, channel in channels.items():
+        offset[name] = n_cols
+        n_cols += channel.matrix_.shape[1]
+    total = sum(int(channel.matrix_.nnz) for channel in channels.values())
+    index_type = np.int32 if max(total, n_cols, len(channels) * n_rows) < 2**31 else np.int64
+    indptr = np.zeros(len(channels) * n_rows + 1, dtype=index_type)
+    indices = np.empty(total, dtype=index_type)
+    data = np.empty(total, dtype=np.float32)
+    start = 0
+    for name, channel in channels.items():
+        m = channel.matrix_
+        end = start + int(m.nnz)
+        first = slot[name] * n_rows
+        if csr_tocsc is None:  # pragma: no cover
+            rows = m.tocsr()
+            pointers, indices[start:end], data[start:end] = rows.indptr, rows.indices, rows.data
+        else:
+            pointers = np.empty(n_rows + 1, dtype=index_type)
+            csr_tocsc(
+                m.shape[1],
+                n_rows,
+                m.indptr.astype(index_type, copy=False),
+                m.indices.astype(index_type, copy=False),
+                m.data.astype(np.float32, copy=False),
+                pointers,
+                indices[start:end],
+                data[start:end],
+            )
+        indptr[first : first + n_rows + 1] = pointers + start
+        indices[start:end] += offset[name]
+        start = end
+    return RowPostings(indptr, indices, data, slot, offset)
 
 
 class _Codes:
@@ -396,7 +449,11 @@ class Index:
     open: np.ndarray
     valid_until: np.ndarray  # date ordinals; the far future when open-ended
     kind: np.ndarray  # index into KINDS
-    surfaces: list[bytes]  # per document, its concept surface forms as UTF-8 JSON
+    row_postings: RowPostings
+    # The surface forms that named each concept in each document: per posting of the concept
+    # channel in ``row_postings`` (from its first), an index into ``forms``.
+    surface_of: np.ndarray
+    forms: list[tuple[str, ...]]  # each distinct list of surface forms once
     version: int = 0
     # Filter masks already computed for this index (see matcher.rank).
     masks: dict[Any, tuple[np.ndarray, int]] = field(default_factory=dict)
@@ -433,6 +490,16 @@ class Index:
             rows = self.lang_rows[lang] = np.flatnonzero(self.lang == lang)
         return rows
 
+    @cached_property
+    def facet_codes(self) -> np.ndarray:
+        """Per document, one integer for the facets the field checks read other than the
+        amount (kind, maturity, TRL, cooperation modes): equal codes, equal facets."""
+        code = self.kind.astype(np.int64) & 0x3
+        code |= (self.maturity.astype(np.int64) & 0x3) << 2
+        code |= (self.trl.astype(np.int64) & 0xFF) << 4
+        code |= (self.cooperation.astype(np.int64) & 0xFFFF) << 12
+        return code
+
     def facets(self, rows: np.ndarray) -> list[DocFacets]:
         """The facets the field checks read, of each row."""
         return [
@@ -453,21 +520,84 @@ class Index:
             )
         ]
 
+    def pairs(
+        self, names: Sequence[str], cols: np.ndarray, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Which of ``rows`` have which of the terms ``cols`` (distinct, of the channels
+        ``names``, shifted as in ``row_postings``): (place in ``cols``, place in ``rows``,
+        stored weight, place among the row postings) of each pair found, channel by channel,
+        row by row and, within a row, by column. Read from the rows' own postings, so the
+        cost follows the length of those rows, not of the columns."""
+        p = self.row_postings
+        indptr = p.indptr
+        if len(cols) == 0 or len(rows) == 0 or not names:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=p.data.dtype), empty
+        n, k = len(self.ids), len(rows)
+        firsts = np.asarray([p.slot[name] * n for name in names], dtype=indptr.dtype)
+        wanted_rows = (firsts[:, np.newaxis] + rows.astype(indptr.dtype, copy=False)).ravel()
+        first = indptr[wanted_rows]
+        starts = np.zeros(len(wanted_rows) + 1, dtype=indptr.dtype)
+        (indptr[wanted_rows + 1] - first).cumsum(out=starts[1:])
+        if csr_row_index is None:  # pragma: no cover
+            picked = sparse.csr_matrix((p.data, p.indices, indptr))[wanted_rows]
+            terms, stored = picked.indices, picked.data
+        else:
+            total = int(starts[-1])
+            terms = np.empty(total, dtype=p.indices.dtype)
+            stored = np.empty(total, dtype=p.data.dtype)
+            csr_row_index(len(wanted_rows), wanted_rows, indptr, p.indices, p.data, terms, stored)
+        sorter = cols.argsort()
+        # The columns ascending, then one no term has (found for terms past the last).
+        listed = np.empty(len(cols) + 1, dtype=terms.dtype)
+        listed[:-1] = cols[sorter]
+        listed[-1] = -1
+        at = listed[:-1].searchsorted(terms)
+        hit = (listed[at] == terms).nonzero()[0]
+        which = starts.searchsorted(hit, side="right") - 1
+        place = hit + (first - starts[:-1])[which]
+        return sorter[at[hit]], which % k, stored[hit], place
+
+    def forms_at(self, places: np.ndarray) -> list[tuple[str, ...]]:
+        """The surface forms of the concept postings at ``places`` among the row postings."""
+        first = int(self.row_postings.indptr[self.row_postings.slot["concept"] * len(self)])
+        return [self.forms[at] for at in self.surface_of[places - first].tolist()]
+
+    def _concepts_of(self, row: int) -> tuple[range, np.ndarray]:
+        """The places of a document's concept postings among the row postings, and their
+        columns in the concept channel."""
+        p = self.row_postings
+        at = p.slot["concept"] * len(self) + row
+        start, end = int(p.indptr[at]), int(p.indptr[at + 1])
+        return range(start, end), p.indices[start:end] - p.offset["concept"]
+
     def surface_forms(self, row: int, concept: str) -> list[str]:
         """The surface forms that named ``concept`` in document ``row`` (none if it lacks the
-        concept): ``json.loads(self.surfaces[row]).get(concept, [])``, decoding only that
-        concept's list."""
-        return _surface_forms(self.surfaces[row], concept)
+        concept)."""
+        col = self.channels["concept"].vocabulary_.get(concept)
+        if col is None:
+            return []
+        places, cols = self._concepts_of(row)
+        at = int(np.searchsorted(cols, col))
+        if at < len(cols) and cols[at] == col:
+            return list(self.forms_at(np.asarray([places[at]]))[0])
+        return []
 
     def analyzed(self, row: int) -> Analyzed:
-        """The parts of a document an explanation needs: its surface forms and the facets
-        the field checks read, rebuilt from the arrays."""
+        """The parts of a document an explanation needs: the surface forms of the concepts
+        it counts and the facets the field checks read, rebuilt from the arrays."""
         kind, maturity, trl, cooperation, money = self.facets(np.asarray([row]))[0]
+        vocabulary = self.channels["concept"].vocabulary_
+        terms = dict(zip(vocabulary.values(), vocabulary, strict=True))
+        places, cols = self._concepts_of(row)
+        forms = self.forms_at(np.asarray(places, dtype=np.int64))
         return Analyzed(
             id=self.ids[row],
             lang=LANGS[int(self.lang[row])],
             channels={},
-            surfaces=json.loads(self.surfaces[row]),
+            surfaces={
+                terms[col]: list(named) for col, named in zip(cols.tolist(), forms, strict=True)
+            },
             facets=Facets(
                 kind=kind, maturity=maturity, trl=trl, cooperation=cooperation, money_wan=money
             ),
@@ -503,46 +633,6 @@ def with_changes(
     )
 
 
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
-
-
-@lru_cache(maxsize=65536)
-def _surface_key(concept: str) -> bytes | None:
-    """How ``json.dumps`` writes ``concept`` as a key, followed by ": " — for the concept
-    ids it writes as they are and that no closing quote can precede (letters, digits and
-    ``_.-``, not starting with ``.`` or ``-``); None for any other."""
-    if _PLAIN_KEY.fullmatch(concept):
-        return b'"' + concept.encode() + b'": '
-    return None
-
-
-def _surface_forms(raw: bytes, concept: str) -> list[str]:
-    """One concept's list out of a document's surfaces as :func:`build_index` stores them
-    (``json.dumps``, default separators), without decoding the others.
-
-    A quote, a plain key, a quote and ": " can only be that key, the object's first or one
-    after a list. Its list is read up to the first "]": with no backslash, every quote there
-    delimits a form, so with an even number of quotes that "]" ends the list and the list
-    splits on '", "'. Anything else (an escape, or a "]" inside a form) is left to the JSON
-    decoder."""
-    key = _surface_key(concept)
-    if key is not None:
-        at = raw.find(key)
-        if at < 0:
-            return []
-        if at == 1 or raw[at - 3 : at] == b"], ":
-            start = at + len(key)
-            window = raw[start : raw.find(b"]", start) + 1]
-            # No escapes: every quote delimits a form; an even count, the list is whole.
-            if b"\\" not in window and window.count(b'"') % 2 == 0:
-                if window == b"[]":
-                    return []
-                if window[:2] == b'["' and window[-2:] == b'"]':
-                    return window[2:-2].decode().split('", "')
-    forms: list[str] = json.loads(raw).get(concept, [])
-    return forms
-
-
 def build_index(docs: Iterable[Analyzed], *, version: int = 0, like: Index | None = None) -> Index:
     """Build from a stream of analysed documents, reading each once. With ``like``, terms are
     weighted as in that index (its idf), so the two indexes' scores compare."""
@@ -563,13 +653,21 @@ def build_index(docs: Iterable[Analyzed], *, version: int = 0, like: Index | Non
             "open",
             "valid",
             "kind",
-            "surfaces",
         )
     }
+    # Surface forms per concept posting, in the order of the row-major matrix: by document,
+    # then by column.
+    concepts = builders["concept"]
+    surface_of = array("i")
+    form_ids: dict[tuple[str, ...], int] = {}
     for doc in docs:
         ids.append(doc.id)
+        kept: list[tuple[int, str]] = []
         for channel, builder in builders.items():
-            builder.add(doc.channels.get(channel, {}))
+            builder.add(doc.channels.get(channel, {}), kept if builder is concepts else None)
+        for _, concept in sorted(kept):
+            named = tuple(doc.surfaces.get(concept, ()))
+            surface_of.append(form_ids.setdefault(named, len(form_ids)))
         f = doc.facets
         cols["lang"].append(LANGS.index(doc.lang) if doc.lang in LANGS else 0)
         cols["region"].append(codes(f.region))
@@ -582,12 +680,12 @@ def build_index(docs: Iterable[Analyzed], *, version: int = 0, like: Index | Non
         cols["open"].append(f.open)
         cols["valid"].append(f.valid_until.toordinal() if f.valid_until else _NEVER)
         cols["kind"].append(KINDS.index(f.kind) if f.kind in KINDS else 0)
-        cols["surfaces"].append(json.dumps(doc.surfaces, ensure_ascii=False).encode())
     order = np.empty(len(ids), dtype=np.int64)
     order[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    channels = {c: b.finish(like.channels[c] if like else None) for c, b in builders.items()}
     return Index(
         ids=ids,
-        channels={c: b.finish(like.channels[c] if like else None) for c, b in builders.items()},
+        channels=channels,
         lang=np.asarray(cols["lang"], np.int8),
         order=order,
         codes=codes.codes,
@@ -601,6 +699,8 @@ def build_index(docs: Iterable[Analyzed], *, version: int = 0, like: Index | Non
         open=np.asarray(cols["open"], dtype=bool),
         valid_until=np.asarray(cols["valid"], np.int64),
         kind=np.asarray(cols["kind"], np.int8),
-        surfaces=cols["surfaces"],
+        row_postings=_row_postings(channels, len(ids)),
+        surface_of=np.asarray(memoryview(surface_of)),
+        forms=list(form_ids),
         version=version,
     )

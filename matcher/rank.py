@@ -12,21 +12,26 @@ Cost follows the postings of the query's terms: only the columns of those terms 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 import numpy as np
 
 from matcher.documents import CHANNELS, Analyzed
 from matcher.index import (
+    _MODES_OF_MASK,
+    KINDS,
     LANGS,
+    MATURITIES,
     MATURITY_RANK,
     ChannelIndex,
-    Columns,
     Index,
     Segments,
+    columns_of,
     cooperation_mask,
 )
 
@@ -137,7 +142,7 @@ class _Channel(NamedTuple):
     terms: list[str]  # their terms
     qvals: np.ndarray  # the query's weights on them
     weight: np.ndarray  # channel weight by document language
-    sub: Columns  # documents × the query's columns: the postings scored
+    uniform: bool  # every language the index holds has the same weight (see _uniform)
 
 
 # Terms shown per match; the channel totals still count every shared term.
@@ -145,18 +150,30 @@ EXPLAINED_TERMS = 15
 # A shared term contributing less is not shown or counted: shared, but not counted for
 # this pair of languages.
 MIN_CONTRIBUTION = 5e-4
-# Channel names in the order an explanation's tied terms are listed.
-_BY_NAME_ORDER = sorted(CHANNELS)
-_NAME_ORDER = {name: i for i, name in enumerate(_BY_NAME_ORDER)}
+# Every contribution counted is a float32 of at least 2^-11, so a multiple of 2^-34, and at
+# most 1: their sums in float64 are exact, whatever the order, for fewer than 2^18 terms.
+_SUMS_IN_ANY_ORDER = MIN_CONTRIBUTION >= 2.0**-11
+# The same threshold for float32 contributions: the smallest float32 not below it.
+_COUNTED_FROM = np.float32(MIN_CONTRIBUTION)
+if float(_COUNTED_FROM) < MIN_CONTRIBUTION:  # pragma: no cover - depends on the constant
+    _COUNTED_FROM = np.nextafter(_COUNTED_FROM, np.float32(1.0))
 # Builds a NamedTuple from all its fields without going through its Python-level __new__.
 _new = tuple.__new__
 
 
 @lru_cache(maxsize=16)
-def _weight_table(weights: ChannelWeights) -> np.ndarray:
+def _channel_weights(
+    weights: ChannelWeights, qlang: int
+) -> tuple[tuple[np.ndarray, list[float]], ...]:
+    """Per channel (in CHANNELS order), the weights by document language of a query in
+    language ``qlang``: as an array and as floats."""
     table = weights.table()
-    table.setflags(write=False)
-    return table
+    rows = []
+    for c in range(len(CHANNELS)):
+        weight = table[qlang, :, c].copy()
+        weight.setflags(write=False)
+        rows.append((weight, weight.tolist()))
+    return tuple(rows)
 
 
 def rank(
@@ -173,63 +190,67 @@ def rank(
 
     Cost: the postings of the query's terms (one sparse product per channel over only
     those columns), one pass over the scores for the top ``k``, and for the explanations
-    the top documents' terms found among those postings (see ``_pairs``)."""
-    table = _weight_table(weights or ChannelWeights())
+    the top documents' own postings, row by row (see ``ChannelIndex.pairs``)."""
     if isinstance(index, Segments):
-        return _rank_segments(query, index, k, filters or Filters(), table, labels, explain)
+        return _rank_segments(
+            query, index, k, filters or Filters(), weights or ChannelWeights(), labels, explain
+        )
     n = len(index)
     if n == 0:
         return Ranking([], 0, 0)
-    scores, channels = _scores(query, index, table)
+    scores, channels = _scores(query, index, weights or ChannelWeights())
     mask, candidates = _mask(index, filters or Filters())
     if scores is None or candidates == 0:
         return Ranking([], candidates, 0)
     if candidates < n:
         scores *= mask
-    scored = int(np.count_nonzero(scores))
+    scored = int(np.count_nonzero(scores != 0))  # as count_nonzero(scores), without its float path
     if scored == 0:
         return Ranking([], candidates, 0)
     k = min(k, scored)
     pool_rows = _pool(scores, k)  # every candidate scoring at least the k-th score
-    pool_scores = scores[pool_rows]
-    ranked = np.lexsort((index.order[pool_rows], -pool_scores))[:k]
-    top_rows = pool_rows[ranked]
-    top_scores = pool_scores[ranked]
-    # Candidates scoring at least each top score: all of them are in the pool.
-    descending = -np.sort(-pool_scores)
-    at_least = np.searchsorted(-descending, -top_scores, side="right")
+    top_rows, top_scores, at_least = _top(scores, pool_rows, index.order, k)
+    rows = np.asarray(top_rows, dtype=np.int64)
     if explain:
-        explanations = _explanations(query, index, channels, top_rows, labels or {})
+        explanations = _explanations(query, index, channels, rows, labels or {})
     else:
-        explanations = [Explanation({}, (), ())] * len(top_rows)
+        explanations = [Explanation({}, (), ())] * k
     ids = index.ids
     matches = [
-        _new(Match, (ids[row], score, position, percentile, explanation))
-        for position, row, score, percentile, explanation in zip(
-            range(1, len(top_rows) + 1),
-            top_rows.tolist(),
-            _rounded(np.minimum(top_scores.astype(np.float64), 1.0), 6),
-            _rounded(100.0 * (candidates - at_least) / candidates, 2),
-            explanations,
-            strict=True,
+        _new(
+            Match,
+            (
+                ids[row],
+                _round(min(score, 1.0), 1e6, 6),
+                position,
+                _round(100.0 * (candidates - above) / candidates, 1e2, 2),
+                explanation,
+            ),
+        )
+        for position, row, score, above, explanation in zip(
+            range(1, k + 1), top_rows, top_scores, at_least, explanations, strict=True
         )
     ]
     return Ranking(matches, candidates, scored)
 
 
 def _scores(
-    query: Analyzed, index: Index, table: np.ndarray, like: Index | None = None
+    query: Analyzed, index: Index, weights: ChannelWeights, like: Index | None = None
 ) -> tuple[np.ndarray | None, list[_Channel]]:
     """Every document's score (None when the query shares no looked-up term with any), and
     the channels that contributed, for the explanations. ``like``: the base whose weighting
     a delta index shares."""
     qlang = LANGS.index(query.lang) if query.lang in LANGS else 0
+    by_channel = _channel_weights(weights, qlang)
     channels: list[_Channel] = []
     scores: np.ndarray | None = None
-    for c, name in enumerate(CHANNELS):
+    # Channels whose weight is the same for every language the index holds: the weight goes
+    # into the query's values, and their columns are copied and multiplied together, adding
+    # into the scores column after column as one product per channel would.
+    pending: list[tuple[ChannelIndex, np.ndarray, np.ndarray]] = []
+    for name, (weight, weighs) in zip(CHANNELS, by_channel, strict=True):
         counts = query.channels.get(name)
-        weight = table[qlang, :, c]
-        if not counts or weight.max() == 0:
+        if not counts or max(weighs) == 0:
             continue
         channel = index.channels[name]
         cols, qvals, terms = channel.query_vector(
@@ -237,20 +258,21 @@ def _scores(
         )
         if len(cols) == 0:
             continue
-        # Only the query's columns are read: sparse slice, then one product over them.
-        sub = channel.columns(cols)
-        if _uniform(weight, index):
-            # Every document's language weighs the same here: the weight goes into the
-            # query's values and the product adds straight into the scores.
-            scores = channel.product(sub, qvals * weight[0], out=scores)
+        uniform = _uniform(weighs, index)
+        if uniform:
+            pending.append((channel, cols, qvals * weight[0]))
         else:
-            part = channel.product(sub, qvals)
+            scores = _product(pending, scores)
+            pending = []
+            # Only the query's columns are read: sparse slice, then one product over them.
+            part = channel.product(channel.columns(cols), qvals)
             _weigh_by_language(part, weight, index)
             if scores is None:
                 scores = part
             else:
                 scores += part
-        channels.append(_Channel(name, channel, cols, terms, qvals, weight, sub))
+        channels.append(_Channel(name, channel, cols, terms, qvals, weight, uniform))
+    scores = _product(pending, scores)
     return scores, channels
 
 
@@ -259,14 +281,14 @@ def _rank_segments(
     index: Segments,
     k: int,
     filters: Filters,
-    table: np.ndarray,
+    weights: ChannelWeights,
     labels: Mapping[str, str] | None,
     explain: bool,
 ) -> Ranking:
     """``rank`` over a base and its delta: each scored alone (the base without its hidden
     rows), their pools merged. A merged top score is at least each segment's k-th score, so
     each segment's pool holds every document scoring at least it: percentiles are exact."""
-    pools: list[tuple[Index, list[_Channel], np.ndarray, np.ndarray]] = []
+    pools: list[tuple[Index, list[_Channel], np.ndarray, np.ndarray, np.ndarray]] = []
     candidates = scored = 0
     for segment, hidden, like in (
         (index.base, index.hidden, None),
@@ -274,7 +296,7 @@ def _rank_segments(
     ):
         if len(segment) == 0:
             continue
-        scores, channels = _scores(query, segment, table, like)
+        scores, channels = _scores(query, segment, weights, like)
         mask, passing = _mask(segment, filters)
         if hidden is not None and len(hidden):
             passing -= int(np.count_nonzero(mask[hidden]))
@@ -284,61 +306,97 @@ def _rank_segments(
         scores *= mask
         if hidden is not None and len(hidden):
             scores[hidden] = 0.0
-        nonzero = int(np.count_nonzero(scores))
+        nonzero = int(np.count_nonzero(scores != 0))
         if nonzero == 0:
             continue
         scored += nonzero
         rows = _pool(scores, min(k, nonzero))
-        pools.append((segment, channels, rows, scores[rows]))
+        pooled = scores[rows]
+        pools.append((segment, channels, rows, pooled, np.sort(pooled)))
     if not pools:
         return Ranking([], candidates, 0)
     entries = sorted(
-        (-float(score), segment.ids[row], part, row)
-        for part, (segment, _, rows, scores) in enumerate(pools)
-        for row, score in zip(rows.tolist(), scores.tolist(), strict=True)
+        (-score, segment.ids[row], part, row)
+        for part, (segment, _, rows, pooled, _) in enumerate(pools)
+        for row, score in zip(rows.tolist(), pooled.tolist(), strict=True)
     )[: min(k, scored)]
-    top_scores = np.asarray([-entry[0] for entry in entries], dtype=np.float64)
-    at_least = sum(
-        len(scores) - np.searchsorted(np.sort(scores), top_scores.astype(scores.dtype))
-        for _, _, _, scores in pools
-    )
     explanations: list[Explanation] = [Explanation({}, (), ())] * len(entries)
     if explain:
-        for part, (segment, channels, _, _) in enumerate(pools):
+        for part, (segment, channels, _, _, _) in enumerate(pools):
             at = [i for i, entry in enumerate(entries) if entry[2] == part]
             if at:
                 rows = np.asarray([entries[i][3] for i in at], dtype=np.int64)
                 found = _explanations(query, segment, channels, rows, labels or {})
                 for i, explanation in zip(at, found, strict=True):
                     explanations[i] = explanation
-    matches = [
-        _new(Match, (entry[1], score, position, percentile, explanation))
-        for position, entry, score, percentile, explanation in zip(
-            range(1, len(entries) + 1),
-            entries,
-            _rounded(np.minimum(top_scores, 1.0), 6),
-            _rounded(np.asarray(100.0 * (candidates - at_least) / candidates), 2),
-            explanations,
-            strict=True,
+    matches = []
+    for position, (negated, doc_id, _, _) in enumerate(entries, start=1):
+        score = -negated
+        # Candidates scoring at least this much: in each segment, all are in its pool.
+        above = sum(
+            len(ascending) - int(np.searchsorted(ascending, ascending.dtype.type(score)))
+            for _, _, _, _, ascending in pools
         )
-    ]
+        percentile = _round(100.0 * (candidates - above) / candidates, 1e2, 2)
+        matches.append(
+            _new(
+                Match,
+                (
+                    doc_id,
+                    _round(min(score, 1.0), 1e6, 6),
+                    position,
+                    percentile,
+                    explanations[position - 1],
+                ),
+            )
+        )
     return Ranking(matches, candidates, scored)
 
 
-def _rounded(values: np.ndarray, digits: int) -> list[float]:
-    """``[round(v, digits) for v in values.tolist()]``, as array operations.
+def _round(value: float, scale: float, digits: int) -> float:
+    """``round(value, digits)``, given ``scale`` = 10^digits.
 
-    ``rint(v × 10^digits) / 10^digits`` divides an integer by a power of ten, which is the
-    double nearest that decimal, as Python's ``round`` gives; the integer is the same
-    unless v × 10^digits lies within its rounding error of a half, and those few values
-    are rounded by Python."""
-    exact = values.astype(np.float64)
-    scale = 10.0**digits
-    scaled = exact * scale
-    out = (np.rint(scaled) / scale).tolist()
-    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) <= 2.0**-30).tolist():
-        out[i] = round(float(exact[i]), digits)
-    return out
+    ``round(value × 10^digits) / 10^digits`` divides an integer by a power of ten, which is
+    the double nearest that decimal, as ``round(value, digits)`` gives; the integer is the
+    same unless value × 10^digits lies within its rounding error of a half, and those few
+    values are left to ``round(value, digits)``, which is slower."""
+    scaled = value * scale
+    whole = round(scaled)
+    if abs(scaled - whole) >= 0.5 - 2.0**-30:  # within its rounding error of a half
+        return round(value, digits)
+    return whole / scale
+
+
+# Pools up to this size are ordered in Python; larger ones (many equal scores) as arrays.
+_SMALL_POOL = 256
+
+
+def _top(
+    scores: np.ndarray, pool_rows: np.ndarray, order: np.ndarray, k: int
+) -> tuple[list[int], list[float], list[int]]:
+    """The top ``k`` of the pool (best score first, ties by id order): their rows, their
+    scores, and how many candidates score at least as much as each (all are in the pool)."""
+    if len(pool_rows) > _SMALL_POOL:
+        pool_scores = scores[pool_rows]
+        ranked = np.lexsort((order[pool_rows], -pool_scores))[:k]
+        top_scores = pool_scores[ranked]
+        at_least = len(pool_scores) - np.searchsorted(np.sort(pool_scores), top_scores)
+        return pool_rows[ranked].tolist(), top_scores.tolist(), at_least.tolist()
+    descending = sorted(
+        zip(
+            [-score for score in scores[pool_rows].tolist()],
+            order[pool_rows].tolist(),
+            pool_rows.tolist(),
+            strict=True,
+        )
+    )
+    negated = [score for score, _, _ in descending]
+    top = descending[:k]
+    return (
+        [row for _, _, row in top],
+        [-score for score, _, _ in top],
+        [bisect_right(negated, score) for score, _, _ in top],
+    )
 
 
 # Rows per block when bounding the k-th score from below (see _pool).
@@ -353,20 +411,33 @@ def _pool(scores: np.ndarray, k: int) -> np.ndarray:
     hold the top k, and are the only ones partitioned."""
     width = len(scores) // _BLOCKS
     if width >= 4 * k:
-        maxima = scores[: width * _BLOCKS].reshape(_BLOCKS, width).max(axis=0)
-        bound = np.partition(maxima, width - k)[width - k]
-        rows = np.flatnonzero(scores >= bound)
+        maxima = np.maximum.reduce(scores[: width * _BLOCKS].reshape(_BLOCKS, width), axis=0)
+        maxima.partition(width - k)
+        rows = (scores >= maxima[width - k]).nonzero()[0]
     else:
         rows = np.arange(len(scores))
     kept = scores[rows]
-    kth = np.partition(kept, len(kept) - k)[len(kept) - k]
-    return rows[kept >= max(kth, 1e-12)]
+    ordered = kept.copy()
+    ordered.partition(len(kept) - k)
+    return rows[kept >= max(ordered[len(kept) - k], 1e-12)]
 
 
-def _uniform(weight: np.ndarray, index: Index) -> bool:
+def _product(
+    pending: list[tuple[ChannelIndex, np.ndarray, np.ndarray]], scores: np.ndarray | None
+) -> np.ndarray | None:
+    """``scores`` plus the postings of the given (channel, columns, weights), multiplied in
+    that order."""
+    if not pending:
+        return scores
+    sub = columns_of([(channel, cols) for channel, cols, _ in pending])
+    weights = pending[0][2] if len(pending) == 1 else np.concatenate([w for _, _, w in pending])
+    return pending[0][0].product(sub, weights, out=scores)
+
+
+def _uniform(weight: list[float], index: Index) -> bool:
     """Whether every language the index holds has the same (nonzero) channel weight."""
     first = weight[0]
-    return bool(first != 0) and all(
+    return first != 0 and all(
         weight[lang] == first or not len(index.rows_of_lang(lang)) for lang in range(1, len(weight))
     )
 
@@ -412,119 +483,160 @@ def _explanations(
     The (term, document) pairs are looked up in the postings, filtered, summed and ordered
     as arrays; only the contributions shown become Python objects."""
     k = len(top_rows)
-    by_row = np.argsort(top_rows, kind="stable")  # match positions in row order
-    rows = top_rows[by_row]
-    langs = index.lang[rows]
-    width = max(len(ch.terms) for ch in channels)
-    # A term's key: its channel's place in name order × width + its column position.
-    terms: list[list[str]] = [[] for _ in _BY_NAME_ORDER]
-    totals: list[tuple[str, list[int], list[float]]] = []
-    positions, values, keys = [], [], []
-    for ch in channels:
-        terms[_NAME_ORDER[ch.name]] = ch.terms
-        local, which, stored = _pairs(ch, rows)
-        value = stored * ch.qvals[local] * ch.weight[langs[which]]
-        exact = value.astype(np.float64)
-        keep = exact >= MIN_CONTRIBUTION  # shared, but not counted for this pair of languages
-        position = by_row[which[keep]]
-        # Pair by pair in column order: the sums a loop over the shown terms would make.
-        count = np.bincount(position, minlength=k)
-        total = np.bincount(position, weights=exact[keep], minlength=k)
-        totals.append((ch.name, count.tolist(), total.tolist()))
-        positions.append(position)
-        values.append(value[keep])
-        keys.append(local[keep] + (_NAME_ORDER[ch.name] * width))
-    position = np.concatenate(positions)
-    value = np.concatenate(values)
-    key = np.concatenate(keys)
-    # By match, then contribution (largest first), then channel name and term.
-    order = np.lexsort((-value, position))
-    placed, ranked = position[order], value[order]
-    tied = (placed[1:] == placed[:-1]) & (ranked[1:] == ranked[:-1])
-    if tied.any():
+    # A term's key: its place among the query's terms laid one channel after another in
+    # name order, so keys order by channel name and name their terms through one list.
+    by_name = sorted(channels, key=_channel_name)
+    terms: list[str] = []
+    names: list[str] = []
+    concepts_from = concepts_to = 0
+    for ch in by_name:
+        if ch.name == "concept":
+            concepts_from, concepts_to = len(terms), len(terms) + len(ch.terms)
+        terms += ch.terms
+        names += [ch.name] * len(ch.terms)
+    sizes = [len(ch.terms) for ch in by_name]
+    offset = index.row_postings.offset
+    cols = np.concatenate([ch.cols + offset[ch.name] for ch in by_name])
+    key, position, stored, place = index.pairs([ch.name for ch in by_name], cols, top_rows)
+    value = stored * np.concatenate([ch.qvals for ch in by_name])[key]
+    channel_of = np.arange(len(by_name)).repeat(sizes)  # of each key, in name order
+    if all(ch.uniform for ch in by_name):
+        value *= np.asarray([ch.weight[0] for ch in by_name])[channel_of[key]]
+    else:
+        weight = np.stack([ch.weight for ch in by_name])
+        value *= weight[channel_of[key], index.lang[top_rows][position]]
+    # Shared, but not counted for this pair of languages when below the threshold.
+    keep = (value >= _COUNTED_FROM).nonzero()[0]
+    position = position[keep]
+    value = value[keep]
+    key = key[keep]
+    if not _SUMS_IN_ANY_ORDER:  # pragma: no cover - see _SUMS_IN_ANY_ORDER
+        by_column = np.argsort(position * len(cols) + key, kind="stable")
+        keep, position, value, key = (
+            keep[by_column],
+            position[by_column],
+            value[by_column],
+            key[by_column],
+        )
+    # Per match and channel (in the channels' order); above zero exactly when it counts a term.
+    width = len(by_name)
+    totals = (
+        np.bincount(position * width + channel_of[key], weights=value, minlength=k * width)
+        .reshape(k, width)[:, [[c.name for c in by_name].index(ch.name) for ch in channels]]
+        .tolist()
+    )
+    # By match, then contribution (largest first): one sort of ``position - value``, which
+    # is exact (a position is a small integer, a value a float32 in [MIN_CONTRIBUTION, 1]).
+    # Ties, then, by channel name and term.
+    ranking = position - value.astype(np.float64)
+    order = ranking.argsort()
+    ranked = ranking[order]
+    if (ranked[1:] == ranked[:-1]).any():
         present, slot = np.unique(key, return_inverse=True)
-        named = [divmod(t, width) for t in present.tolist()]
-        names = sorted(
-            range(len(named)), key=lambda i: (named[i][0], terms[named[i][0]][named[i][1]])
+        listed = present.tolist()
+        by_name = np.empty(len(listed), dtype=np.int64)
+        by_name[sorted(range(len(listed)), key=lambda i: (names[listed[i]], terms[listed[i]]))] = (
+            np.arange(len(listed))
         )
-        by_name = np.empty(len(present), dtype=np.int64)
-        by_name[names] = np.arange(len(present))
-        order = np.lexsort((by_name[slot], -value, position))
-        placed = position[order]
-    first = np.cumsum(count := np.bincount(position, minlength=k)) - count
-    shown = order[np.arange(len(order)) - first[placed] < EXPLAINED_TERMS]
+        order = np.lexsort((by_name[slot], ranking))
+    count = np.bincount(position, minlength=k)
+    counts = count.tolist()
+    if max(counts) > EXPLAINED_TERMS:
+        first = count.cumsum() - count
+        order = order[np.arange(len(order)) - first[position[order]] < EXPLAINED_TERMS]
+    ends = list(accumulate(min(c, EXPLAINED_TERMS) for c in counts))
 
-    rows_of = top_rows.tolist()
-    contributions: list[list[Contribution]] = [[] for _ in range(k)]
-    concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
-    concept = _NAME_ORDER["concept"]
-    for at, term_key, score in zip(
-        position[shown].tolist(), key[shown].tolist(), _rounded(value[shown], 6), strict=True
-    ):
-        channel, column = divmod(term_key, width)
-        term = terms[channel][column]
-        if channel != concept:
-            name = _BY_NAME_ORDER[channel]
-            contribution = (name, term, term, score, (), (), False)
-            contributions[at].append(_new(Contribution, contribution))
-            continue
-        known = concepts.get(term)
-        if known is None:
-            ours = tuple(query.surfaces.get(term, ()))
-            known = concepts[term] = (labels.get(term, term), ours, set(ours))
-        label, ours, our_set = known
-        theirs = tuple(index.surface_forms(rows_of[at], term))
-        # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
-        # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
-        bridge = bool(ours and theirs) and not our_set.intersection(theirs)
-        contributions[at].append(
-            _new(Contribution, ("concept", term, label, score, ours, theirs, bridge))
+    # Every contribution shown as a word's; then the concepts' get their labels and forms.
+    shown_keys = key[order]
+    listed = shown_keys.tolist()
+    shown_terms = [terms[i] for i in listed]
+    scores = [_round(v, 1e6, 6) for v in value[order].tolist()]
+    contributions = list(
+        map(
+            _new,
+            repeat(Contribution),
+            zip(
+                [names[i] for i in listed],
+                shown_terms,
+                shown_terms,
+                scores,
+                repeat(()),
+                repeat(()),
+                repeat(False),
+                strict=False,
+            ),
         )
+    )
+    if concepts_to > concepts_from:
+        items = ((shown_keys >= concepts_from) & (shown_keys < concepts_to)).nonzero()[0]
+        if len(items):
+            concepts: dict[str, tuple[str, tuple[str, ...], set[str]]] = {}
+            named = index.forms_at(place[keep[order[items]]])
+            for item, theirs in zip(items.tolist(), named, strict=True):
+                term = shown_terms[item]
+                known = concepts.get(term)
+                if known is None:
+                    ours = tuple(query.surfaces.get(term, ()))
+                    known = concepts[term] = (labels.get(term, term), ours, set(ours))
+                label, ours, our_set = known
+                # The glossary, not a shared word, made this match: 超滤 ↔ ultrafiltration,
+                # 聚四氟乙烯 ↔ PTFE, 打砂 ↔ 喷砂.
+                bridge = bool(ours and theirs) and our_set.isdisjoint(theirs)
+                contributions[item] = _new(
+                    Contribution, ("concept", term, label, scores[item], ours, theirs, bridge)
+                )
 
-    q = query.facets
-    cooperation: dict[tuple[str, ...], FieldCheck] = {}
-    maturity: dict[tuple[str | None, int | None], FieldCheck] = {}
+    fields = _field_checks(query, index, top_rows)
+    channel_names = [ch.name for ch in channels]
     explanations = []
-    for at, (kind, matures, trl, modes, money) in enumerate(index.facets(top_rows)):
-        agree = cooperation.get(modes)
-        if agree is None:
-            agree = cooperation[modes] = _cooperation_check(q.cooperation, modes)
-        result = (matures, trl) if matures or trl else (q.maturity, q.trl)
-        ready = maturity.get(result)
-        if ready is None:
-            ready = maturity[result] = _maturity_check(*result)
-        price = _money_check(*_budget_and_price(q.kind, q.money_wan, kind, money))
-        explanations.append(
-            _new(
-                Explanation,
-                (
-                    {name: total[at] for name, count, total in totals if count[at]},
-                    tuple(contributions[at]),
-                    (agree, price, ready),
-                ),
-            )
-        )
+    begin = 0
+    for end, checks, sums in zip(ends, fields, totals, strict=True):
+        if all(sums):
+            shares = dict(zip(channel_names, sums, strict=True))
+        else:
+            shares = {name: total for name, total in zip(channel_names, sums, strict=True) if total}
+        explanations.append(_new(Explanation, (shares, tuple(contributions[begin:end]), checks)))
+        begin = end
     return explanations
 
 
-# Postings per query column up to which a pass over the postings scored finds the top
-# documents' terms faster than a binary search per column.
-_SCAN_PER_COLUMN = 2000
+def _channel_name(channel: _Channel) -> str:
+    return channel.name
 
 
-def _pairs(ch: _Channel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(column position, row position, stored weight) of each of ``rows`` (ascending) in
-    each of the channel's query columns, column by column and by row within a column:
-    one pass over the postings scored when they are short, else a binary search of the
-    rows in each column."""
-    sub = ch.sub
-    if len(sub.indices) > _SCAN_PER_COLUMN * len(ch.cols):
-        return ch.index.find(ch.cols, rows)
-    is_top = np.zeros(ch.index.matrix_.shape[0], dtype=bool)
-    is_top[rows] = True
-    picked = np.flatnonzero(np.take(is_top, sub.indices))
-    local = np.searchsorted(sub.indptr, picked, side="right") - 1
-    return local, np.searchsorted(rows, sub.indices[picked]), sub.data[picked]
+def _field_checks(query: Analyzed, index: Index, rows: np.ndarray) -> list[tuple[FieldCheck, ...]]:
+    """``field_checks`` of the query against each of the indexed ``rows``, read from the
+    facet arrays; each distinct check is made once."""
+    q = query.facets
+    if q.money_wan is None:  # then neither a budget nor a price is known on both sides
+        prices: Iterable[FieldCheck] = repeat(_money_check(None, None))
+    else:
+        prices = [
+            _money_check(
+                *_budget_and_price(q.kind, q.money_wan, KINDS[kind], None if x != x else x)
+            )
+            for kind, x in zip(index.kind[rows].tolist(), index.money[rows].tolist(), strict=True)
+        ]
+    # Cooperation and maturity checks, made once per facet code.
+    made: dict[int, tuple[FieldCheck, FieldCheck]] = {}
+    checks = []
+    codes = index.facet_codes[rows].tolist()
+    for row, code, price in zip(rows.tolist(), codes, prices, strict=False):  # prices may repeat
+        made_here = made.get(code)
+        if made_here is None:
+            matures, trl = int(index.maturity[row]), int(index.trl[row])
+            result = (
+                (MATURITIES[matures] or None, trl or None)
+                if matures or trl
+                else (q.maturity, q.trl)
+            )
+            modes = _MODES_OF_MASK[int(index.cooperation[row])]
+            made_here = made[code] = (
+                _cooperation_check(q.cooperation, modes),
+                _maturity_check(*result),
+            )
+        checks.append((made_here[0], price, made_here[1]))
+    return checks
 
 
 def field_checks(query: Analyzed, doc: Analyzed) -> tuple[FieldCheck, ...]:
