@@ -388,7 +388,7 @@ def _row_postings(channels: dict[str, ChannelIndex], n_rows: int) -> RowPostings
     total = sum(int(channel.matrix_.nnz) for channel in channels.values())
     index_type = np.int32 if max(total, n_cols, len(channels) * n_rows) < 2**31 else np.int64
     indptr = np.zeros(len(channels) * n_rows + 1, dtype=index_type)
-    indices = np.empty(total, dtype=index_type)
+    indices: np.ndarray = np.empty(total, dtype=index_type)
     data = np.empty(total, dtype=np.float32)
     start = 0
     for name, channel in channels.items():

@@ -534,11 +534,11 @@ def _explanations(
     if (ranked[1:] == ranked[:-1]).any():
         present, slot = np.unique(key, return_inverse=True)
         listed = present.tolist()
-        by_name = np.empty(len(listed), dtype=np.int64)
-        by_name[sorted(range(len(listed)), key=lambda i: (names[listed[i]], terms[listed[i]]))] = (
+        tie_rank = np.empty(len(listed), dtype=np.int64)
+        tie_rank[sorted(range(len(listed)), key=lambda i: (names[listed[i]], terms[listed[i]]))] = (
             np.arange(len(listed))
         )
-        order = np.lexsort((by_name[slot], ranking))
+        order = np.lexsort((tie_rank[slot], ranking))
     count = np.bincount(position, minlength=k)
     counts = count.tolist()
     if max(counts) > EXPLAINED_TERMS:
@@ -604,7 +604,9 @@ def _channel_name(channel: _Channel) -> str:
     return channel.name
 
 
-def _field_checks(query: Analyzed, index: Index, rows: np.ndarray) -> list[tuple[FieldCheck, ...]]:
+def _field_checks(
+    query: Analyzed, index: Index, rows: np.ndarray
+) -> list[tuple[FieldCheck, FieldCheck, FieldCheck]]:
     """``field_checks`` of the query against each of the indexed ``rows``, read from the
     facet arrays; each distinct check is made once."""
     q = query.facets
