@@ -13,7 +13,7 @@ from matcher.rank import ChannelWeights, Filters, Ranking, rank
 from matcher.tokenize import Analyzer
 
 #: Changes whenever tokens, glossary handling or weights change the scores.
-MATCHER_VERSION = "tfidf-3ch-3"
+MATCHER_VERSION = "tfidf-3ch-4"
 
 
 @dataclass

@@ -89,6 +89,75 @@ def stem(word: str) -> str:
     return word
 
 
+# British and American spellings: (American, British) patterns on a stemmed word, each
+# written both ways round. A glossary word in one spelling gets the other, so a text in either
+# spelling meets the same concept (fiber / fibre, sulfur / sulphur, modeling / modelling).
+_SPELLINGS: tuple[tuple[str, str, str, str], ...] = (
+    # (American pattern, British replacement, British pattern, American replacement)
+    (r"iz(e|ed|er|ing|ation|able)$", r"is\1", r"is(e|ed|er|ing|ation|able)$", r"iz\1"),
+    (r"yz(e|ed|er|ing)$", r"ys\1", r"ys(e|ed|er|ing)$", r"yz\1"),
+    (r"([^aeiou])er$", r"\1re", r"([^aeiou])re$", r"\1er"),
+    (r"([a-z]{2})or$", r"\1our", r"([a-z]{2})our$", r"\1or"),
+    (r"el(ed|ing|er)$", r"ell\1", r"ell(ed|ing|er)$", r"el\1"),
+    (r"^sulf", "sulph", r"^sulph", "sulf"),
+    (r"^aluminum$", "aluminium", r"^aluminium$", "aluminum"),
+    (r"^gray$", "grey", r"^grey$", "gray"),
+    (r"^mold", "mould", r"^mould", "mold"),
+    (r"^hem(a|o)", r"haem\1", r"^haem(a|o)", r"hem\1"),
+    (r"emia$", "aemia", r"aemia$", "emia"),
+    (r"^(an|)esth", r"\1aesth", r"^(an|)aesth", r"\1esth"),
+    (r"^(orthop|p)ed", r"\1aed", r"^(orthop|p)aed", r"\1ed"),
+    (r"^(esophag|estrogen|edema)", r"o\1", r"^o(esophag|estrogen|edema)", r"\1"),
+    (r"^fet(al|us)$", r"foet\1", r"^foet(al|us)$", r"fet\1"),
+    (r"^aging$", "ageing", r"^ageing$", "aging"),
+    (r"^(catalog|analog|dialog)$", r"\1ue", r"^(catalog|analog|dialog)ue$", r"\1"),
+    (r"^(defen|licen|offen)se$", r"\1ce", r"^(defen|licen|offen)ce$", r"\1se"),
+    (r"^program$", "programme", r"^programme$", "program"),
+    (r"^tire$", "tyre", r"^tyre$", "tire"),
+    (r"^maneuver", "manoeuvr", r"^manoeuvr", "maneuver"),
+)
+_SPELLING_RULES = tuple(
+    (re.compile(pattern), replacement, to_american)
+    for american, to_british, british, to_american_form in _SPELLINGS
+    for pattern, replacement, to_american in (
+        (american, to_british, False),
+        (british, to_american_form, True),
+    )
+)
+
+
+def spelling_variants(words: Iterable[str]) -> dict[str, str]:
+    """For English words in one spelling (a glossary's), each word's other spelling → the
+    word; where the list holds both spellings, the British → the American. Only words of
+    the list are reached, so no other word is changed."""
+    known = {w for w in words if len(w) > 3 and _ASCII_WORD.match(w)}
+    variants: dict[str, str] = {}
+    for word in sorted(known):
+        for pattern, replacement, to_american in _SPELLING_RULES:
+            other = pattern.sub(replacement, word, count=1)
+            if other == word:
+                continue
+            if other not in known:
+                variants.setdefault(other, word)
+            elif to_american:  # both listed: one word, spelt the American way
+                variants.setdefault(word, other)
+    # A variant of a British word the list also holds in American spelling goes straight to
+    # the American (stabilisre → stabiliser → stabilizer).
+    return {v: variants.get(w, w) for v, w in variants.items()}
+
+
+def glossary_english_words(path: Path | None = None) -> set[str]:
+    """The words of the glossary's English terms, lower-cased and stemmed."""
+    words: set[str] = set()
+    text = (path or RESOURCES / "glossary.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4 and not line.startswith("#"):
+            for term in parts[3].split("|"):
+                words.update(stem(w) for w in re.findall(r"[a-z]+", normalize(term)))
+    return words
+
+
 class Analyzer:
     """Text → tokens. Build one per process and share it (it is read-only after init)."""
 
@@ -98,6 +167,7 @@ class Analyzer:
         dictionary: Iterable[DictionaryEntry] | None = None,
         stopwords: Iterable[str] | None = None,
         cache_dir: str | None = None,
+        english_words: Iterable[str] | None = None,
     ) -> None:
         self._jieba = jieba.Tokenizer()
         self._jieba.tmp_dir = cache_dir or tempfile.gettempdir()
@@ -110,6 +180,10 @@ class Analyzer:
         if stopwords is None:
             stopwords = (w for words in read_stopwords().values() for w in words)
         self.stopwords = frozenset(normalize(w) for w in stopwords)
+        if english_words is None:
+            english_words = glossary_english_words()
+        #: The other spelling (British / American) of a glossary word → the glossary's.
+        self.spellings = spelling_variants(english_words)
 
     def tokens(self, text: str) -> list[str]:
         """Every word of the text in order (stopwords included), normalised and stemmed."""
@@ -119,7 +193,8 @@ class Analyzer:
         for token in self._jieba.cut(text, HMM=True):
             token = token.strip()
             if token and _KEEP.search(token):
-                yield stem(token)
+                token = stem(token)
+                yield self.spellings.get(token, token)
 
     def keep(self, tokens: Iterable[str]) -> list[str]:
         """Words worth indexing: no stopwords, no bare numbers."""

@@ -104,6 +104,53 @@ def test_inflections_spellings_and_abbreviations_meet(matcher, one: str, other: 
     assert concepts(one) & concepts(other)
 
 
+def test_every_glossary_term_meets_its_other_spelling(matcher) -> None:  # noqa: ANN001
+    """A glossary term written in the other spelling (British or American) of one of its
+    words names the same concept, whichever spelling the glossary lists."""
+    analyzer, glossary = matcher.analyzer, matcher.glossary
+    other_spelling: dict[str, str] = {}
+    for variant, word in analyzer.spellings.items():
+        other_spelling.setdefault(word, variant)
+    checked = 0
+    for concept in glossary.concepts.values():
+        for term in concept.en:
+            words = term.lower().split()
+            swapped = [other_spelling.get(w, w) for w in words]
+            # (A number glues to the next word as one token, "2507super": left out.)
+            if swapped == words or any(c.isdigit() for c in term):
+                continue
+            checked += 1
+            hits = glossary.match(analyzer.tokens(" ".join(swapped)))
+            assert concept.id in {h.concept for h in hits}, (term, swapped)
+    assert checked > 300
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("catalysed", "catalyzed"),
+        ("stabilising", "stabilizing"),
+        ("vulcanised rubber", "vulcanized rubber"),
+        ("crystalliser", "crystallizer"),
+        ("colour", "color"),
+        ("modelling", "modeling"),
+    ],
+)
+def test_british_and_american_spellings_are_one_word(
+    matcher,  # noqa: ANN001
+    british: str,
+    american: str,
+) -> None:
+    assert matcher.analyzer.tokens(british) == matcher.analyzer.tokens(american)
+
+
+def test_other_words_keep_their_spelling(matcher) -> None:  # noqa: ANN001
+    """Only the other spelling of a glossary word is changed: real words that merely look
+    like one (filing, four, baling, acre) stay as they are."""
+    for word in ("filing", "four", "baling", "acre", "precise", "tour", "offer", "honour"):
+        assert matcher.analyzer.tokens(word) == [word]
+
+
 def _pairs() -> list[tuple[str, str, str]]:
     rows = []
     for line in PAIRS.read_text(encoding="utf-8").splitlines():
