@@ -148,14 +148,14 @@ def spelling_variants(words: Iterable[str]) -> dict[str, str]:
 
 def glossary_english_words(path: Path | None = None) -> set[str]:
     """The words of the glossary's English terms, lower-cased and stemmed."""
-    words: set[str] = set()
-    text = (path or RESOURCES / "glossary.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) == 4 and not line.startswith("#"):
-            for term in parts[3].split("|"):
-                words.update(stem(w) for w in re.findall(r"[a-z]+", normalize(term)))
-    return words
+    from matcher.glossary import read_glossary  # it builds on this module
+
+    return {
+        stem(word)
+        for concept in read_glossary(path)
+        for term in concept.en
+        for word in re.findall(r"[a-z]+", normalize(term))
+    }
 
 
 class Analyzer:
