@@ -195,17 +195,12 @@ def rank(
         return _rank_segments(
             query, index, k, filters or Filters(), weights or ChannelWeights(), labels, explain
         )
-    n = len(index)
-    if n == 0:
+    if len(index) == 0:
         return Ranking([], 0, 0)
-    scores, channels = _scores(query, index, weights or ChannelWeights())
-    mask, candidates = _mask(index, filters or Filters())
-    if scores is None or candidates == 0:
-        return Ranking([], candidates, 0)
-    if candidates < n:
-        scores *= mask
-    scored = int(np.count_nonzero(scores != 0))  # as count_nonzero(scores), without its float path
-    if scored == 0:
+    scores, channels, candidates, scored = _candidate_scores(
+        query, index, filters or Filters(), weights or ChannelWeights()
+    )
+    if scores is None:
         return Ranking([], candidates, 0)
     k = min(k, scored)
     pool_rows = _pool(scores, k)  # every candidate scoring at least the k-th score
@@ -217,16 +212,7 @@ def rank(
         explanations = [Explanation({}, (), ())] * k
     ids = index.ids
     matches = [
-        _new(
-            Match,
-            (
-                ids[row],
-                _round(min(score, 1.0), 1e6, 6),
-                position,
-                _round(100.0 * (candidates - above) / candidates, 1e2, 2),
-                explanation,
-            ),
-        )
+        _match(ids[row], score, position, above, candidates, explanation)
         for position, row, score, above, explanation in zip(
             range(1, k + 1), top_rows, top_scores, at_least, explanations, strict=True
         )
@@ -296,18 +282,11 @@ def _rank_segments(
     ):
         if len(segment) == 0:
             continue
-        scores, channels = _scores(query, segment, weights, like)
-        mask, passing = _mask(segment, filters)
-        if hidden is not None and len(hidden):
-            passing -= int(np.count_nonzero(mask[hidden]))
+        scores, channels, passing, nonzero = _candidate_scores(
+            query, segment, filters, weights, hidden=hidden, like=like
+        )
         candidates += passing
-        if scores is None or passing == 0:
-            continue
-        scores *= mask
-        if hidden is not None and len(hidden):
-            scores[hidden] = 0.0
-        nonzero = int(np.count_nonzero(scores != 0))
-        if nonzero == 0:
+        if scores is None:
             continue
         scored += nonzero
         rows = _pool(scores, min(k, nonzero))
@@ -337,20 +316,53 @@ def _rank_segments(
             len(ascending) - int(np.searchsorted(ascending, ascending.dtype.type(score)))
             for _, _, _, _, ascending in pools
         )
-        percentile = _round(100.0 * (candidates - above) / candidates, 1e2, 2)
         matches.append(
-            _new(
-                Match,
-                (
-                    doc_id,
-                    _round(min(score, 1.0), 1e6, 6),
-                    position,
-                    percentile,
-                    explanations[position - 1],
-                ),
-            )
+            _match(doc_id, score, position, above, candidates, explanations[position - 1])
         )
     return Ranking(matches, candidates, scored)
+
+
+def _candidate_scores(
+    query: Analyzed,
+    index: Index,
+    filters: Filters,
+    weights: ChannelWeights,
+    *,
+    hidden: np.ndarray | None = None,
+    like: Index | None = None,
+) -> tuple[np.ndarray | None, list[_Channel], int, int]:
+    """(scores, channels, candidates, scored): every document's score, zero for those the
+    filters (or ``hidden``) leave out; how many documents pass; how many of them score. The
+    scores are None when none does."""
+    scores, channels = _scores(query, index, weights, like)
+    mask, candidates = _mask(index, filters)
+    if hidden is not None and len(hidden):
+        candidates -= int(np.count_nonzero(mask[hidden]))
+    if scores is None or candidates == 0:
+        return None, channels, candidates, 0
+    if candidates < len(index):
+        scores *= mask
+    if hidden is not None and len(hidden):
+        scores[hidden] = 0.0
+    scored = int(np.count_nonzero(scores != 0))  # as count_nonzero(scores), without its float path
+    return (scores if scored else None), channels, candidates, scored
+
+
+def _match(
+    doc_id: str, score: float, position: int, above: int, candidates: int, explanation: Explanation
+) -> Match:
+    """A ranked match: its score and its percentile among the candidates (``above`` of
+    them score at least as much), rounded."""
+    return _new(  # type: ignore[no-any-return]
+        Match,
+        (
+            doc_id,
+            _round(min(score, 1.0), 1e6, 6),
+            position,
+            _round(100.0 * (candidates - above) / candidates, 1e2, 2),
+            explanation,
+        ),
+    )
 
 
 def _round(value: float, scale: float, digits: int) -> float:
